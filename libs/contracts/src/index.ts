@@ -1,0 +1,11 @@
+import 'reflect-metadata';
+export * from './envelope/event-envelope';
+export * from './topics/topics';
+export * from './events/customer-registered.event';
+export * from './events/profile-updated.event';
+export * from './events/order-completed.event';
+export * from './events/customer-event';
+export * from './events/event-catalogue';
+export * from './validation/ingest-event.request';
+export * from './validation/validate-customer-event';
+export * from './envelope/envelope-from-request';

@@ -1,0 +1,63 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { findEventType } from '../events/event-catalogue';
+import { IngestEventRequest } from './ingest-event.request';
+
+export interface FieldError {
+  /** Dotted path into the request, e.g. `data.items.0.quantity`. */
+  readonly field: string;
+  readonly messages: readonly string[];
+}
+
+export type ValidationOutcome<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+
+export interface ValidateOptions {
+  /** Events stamped further than this into the future are rejected (clock skew allowance). */
+  readonly maxFutureSkewMs?: number;
+  readonly now?: Date;
+}
+
+const VALIDATOR_OPTIONS = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  validationError: { target: false, value: false },
+} as const;
+
+/** Flattens class-validator's tree into one entry per failing field path. */
+export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const own: FieldError[] = e.constraints ? [{ field, messages: Object.values(e.constraints) }] : [];
+    return [...own, ...flattenValidationErrors(e.children ?? [], field)];
+  });
+}
+
+/**
+ * Validates an integrator's event: the request shape, then `data` against the class of its type.
+ * Unknown fields anywhere are rejected, so nothing the platform would silently drop gets stored.
+ */
+export function validateCustomerEvent(input: unknown, options: ValidateOptions = {}): ValidationOutcome<IngestEventRequest> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, errors: [{ field: '', messages: ['event must be a JSON object'] }] };
+  }
+  const request = plainToInstance(IngestEventRequest, input);
+  const errors = flattenValidationErrors(validateSync(request, VALIDATOR_OPTIONS));
+
+  const definition = typeof request.type === 'string' ? findEventType(request.type) : undefined;
+  if (definition && typeof request.data === 'object' && request.data !== null && !Array.isArray(request.data)) {
+    const data = plainToInstance(definition.dataClass, request.data);
+    errors.push(...flattenValidationErrors(validateSync(data, VALIDATOR_OPTIONS), 'data'));
+    request.data = data as Record<string, unknown>;
+  }
+
+  if (typeof request.time === 'string' && !errors.some((e) => e.field === 'time')) {
+    const maxSkew = options.maxFutureSkewMs ?? 5 * 60_000;
+    const now = (options.now ?? new Date()).getTime();
+    if (Date.parse(request.time) - now > maxSkew) {
+      errors.push({ field: 'time', messages: [`time must not be more than ${Math.round(maxSkew / 1000)}s in the future`] });
+    }
+  }
+
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: request };
+}
