@@ -46,6 +46,9 @@ export default [
           ],
         },
       ],
+      // Settings classes annotate property types on purpose: decorator metadata (used for env
+      // conversion) is only emitted for annotated types by per-file transpilers.
+      '@typescript-eslint/no-inferrable-types': ['error', { ignoreProperties: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },

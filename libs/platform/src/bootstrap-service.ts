@@ -1,0 +1,42 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { HttpEnv } from './config/http.env';
+import { fieldValidationPipe } from './http/validation-pipe';
+
+export interface BootstrapOptions {
+  readonly service: string;
+  readonly description: string;
+  readonly http: HttpEnv;
+}
+
+/**
+ * Starts a service the same way everywhere: JSON logs, field-level validation errors, OpenAPI at
+ * `/docs` (JSON at `/docs-json`), and SIGTERM/SIGINT handled by closing the app, which stops
+ * accepting requests, lets modules commit and disconnect, then exits.
+ */
+export async function bootstrapService(rootModule: Parameters<typeof NestFactory.create>[0], options: BootstrapOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: options.http.REQUEST_BODY_LIMIT });
+  app.useGlobalPipes(fieldValidationPipe());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(`crm ${options.service}`).setDescription(options.description).setVersion('1').build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+  await app.listen(options.http.PORT, options.http.HOST);
+  forceExitAfter(app, options.http.SHUTDOWN_TIMEOUT_MS);
+  app.get(Logger).log(`${options.service} listening on http://${options.http.HOST}:${options.http.PORT}`);
+  return app;
+}
+
+/** A shutdown that hangs (a stuck broker call) must not keep an orchestrator waiting forever. */
+function forceExitAfter(_app: INestApplication, timeoutMs: number): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => setTimeout(() => process.exit(1), timeoutMs).unref());
+  }
+}
