@@ -1,0 +1,5 @@
+export default {
+  displayName: 'projections',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

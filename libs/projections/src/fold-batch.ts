@@ -1,0 +1,67 @@
+import type { CustomerEventRecord } from '@crm/contracts';
+import type { DocumentProjection, ProjectedDocument, ProjectionMetadata } from './document-projection';
+
+export type DocumentWrite<TState extends object> =
+  | { kind: 'insert'; id: string; document: ProjectedDocument<TState> }
+  | { kind: 'replace'; id: string; expectedRevision: number; document: ProjectedDocument<TState> }
+  | { kind: 'delete'; id: string; expectedRevision: number };
+
+/**
+ * Pure core of the projection runner: given the documents as loaded and a batch of events, the
+ * writes that bring each document up to date. Events at or below a document's revision are
+ * skipped, so the same batch folded twice yields no writes the second time.
+ */
+export function foldBatch<TState extends object>(
+  projection: DocumentProjection<TState>,
+  loaded: ReadonlyMap<string, ProjectedDocument<TState>>,
+  records: readonly CustomerEventRecord[],
+  now: Date,
+): DocumentWrite<TState>[] {
+  const pending = new Map<string, { state: TState | null; revision: number; position: string; changed: boolean }>();
+  for (const record of records) {
+    const id = projection.documentId(record);
+    if (id === null) continue;
+    let entry = pending.get(id);
+    if (!entry) {
+      const doc = loaded.get(id);
+      entry = doc
+        ? { state: stripStored(doc), revision: doc._metadata.revision, position: doc._metadata.position, changed: false }
+        : { state: null, revision: -1, position: '0', changed: false };
+      pending.set(id, entry);
+    }
+    if (record.streamRevision <= entry.revision) continue; // already applied: redelivery or replay
+    entry.state = projection.evolve(entry.state, record);
+    entry.revision = record.streamRevision;
+    entry.position = record.position;
+    entry.changed = true;
+  }
+
+  const writes: DocumentWrite<TState>[] = [];
+  for (const [id, entry] of pending) {
+    if (!entry.changed) continue;
+    const before = loaded.get(id);
+    if (entry.state === null) {
+      if (before) writes.push({ kind: 'delete', id, expectedRevision: before._metadata.revision });
+      continue;
+    }
+    const _metadata: ProjectionMetadata = {
+      name: projection.name,
+      schemaVersion: projection.schemaVersion,
+      revision: entry.revision,
+      position: entry.position,
+      updatedAt: now,
+    };
+    const document = { ...entry.state, _id: id, _metadata } as ProjectedDocument<TState>;
+    writes.push(
+      before
+        ? { kind: 'replace', id, expectedRevision: before._metadata.revision, document }
+        : { kind: 'insert', id, document },
+    );
+  }
+  return writes;
+}
+
+function stripStored<TState extends object>(doc: ProjectedDocument<TState>): TState {
+  const { _id: _ignoredId, _metadata: _ignoredMeta, ...state } = doc as ProjectedDocument<TState> & Record<string, unknown>;
+  return state as unknown as TState;
+}

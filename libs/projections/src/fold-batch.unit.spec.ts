@@ -1,0 +1,52 @@
+import type { CustomerEventRecord } from '@crm/contracts';
+import type { DocumentProjection, ProjectedDocument } from './document-projection';
+import { foldBatch } from './fold-batch';
+
+interface Tally { customerId: string; orders: number }
+
+const tally: DocumentProjection<Tally> = {
+  name: 'tally',
+  schemaVersion: 1,
+  documentId: (r) => (r.envelope.type === 'ignored' ? null : r.envelope.subject),
+  evolve: (state, r) =>
+    r.envelope.type === 'erased' ? null : { customerId: r.envelope.subject, orders: (state?.orders ?? 0) + 1 },
+};
+
+const rec = (subject: string, revision: number, type = 'crm.order.completed'): CustomerEventRecord => ({
+  envelope: { id: `${subject}-${revision}`, type, schemaVersion: 1, source: 't', subject, time: '2026-01-01T00:00:00Z', data: {} },
+  streamRevision: revision,
+  position: String(100 + revision),
+});
+
+const now = new Date('2026-01-02T00:00:00Z');
+
+describe('foldBatch', () => {
+  it('folds several events of one document into one insert', () => {
+    const writes = foldBatch(tally, new Map(), [rec('a', 0), rec('a', 1), rec('b', 0)], now);
+    expect(writes).toHaveLength(2);
+    expect(writes[0]).toMatchObject({ kind: 'insert', id: 'a', document: { orders: 2, _metadata: { revision: 1, position: '101' } } });
+    expect(writes[1]).toMatchObject({ kind: 'insert', id: 'b', document: { orders: 1 } });
+  });
+
+  it('skips events at or below the stored revision, so redelivery counts once', () => {
+    const stored: ProjectedDocument<Tally> = {
+      _id: 'a', customerId: 'a', orders: 2,
+      _metadata: { name: 'tally', schemaVersion: 1, revision: 1, position: '101', updatedAt: now },
+    };
+    const loaded = new Map([['a', stored]]);
+    expect(foldBatch(tally, loaded, [rec('a', 0), rec('a', 1)], now)).toEqual([]);
+    const writes = foldBatch(tally, loaded, [rec('a', 1), rec('a', 2)], now);
+    expect(writes).toEqual([
+      expect.objectContaining({ kind: 'replace', id: 'a', expectedRevision: 1, document: expect.objectContaining({ orders: 3 }) }),
+    ]);
+  });
+
+  it('deletes when evolve returns null, and ignores unrelated events', () => {
+    const stored: ProjectedDocument<Tally> = {
+      _id: 'a', customerId: 'a', orders: 1,
+      _metadata: { name: 'tally', schemaVersion: 1, revision: 0, position: '100', updatedAt: now },
+    };
+    const writes = foldBatch(tally, new Map([['a', stored]]), [rec('a', 1, 'erased'), rec('c', 0, 'ignored')], now);
+    expect(writes).toEqual([{ kind: 'delete', id: 'a', expectedRevision: 0 }]);
+  });
+});

@@ -1,0 +1,88 @@
+import type { Model, mongo } from 'mongoose';
+import type { CustomerEventRecord } from '@crm/contracts';
+import type { DocumentProjection, ProjectedDocument } from './document-projection';
+import { foldBatch, type DocumentWrite } from './fold-batch';
+
+export class ProjectionConflictError extends Error {
+  constructor(projection: string, attempts: number) {
+    super(`projection ${projection}: documents kept changing under it after ${attempts} attempts`);
+    this.name = 'ProjectionConflictError';
+  }
+}
+
+/** Read-model documents are keyed by strings (customer ids, day keys), not ObjectIds. */
+type StoredDocument = { _id: string } & mongo.Document;
+
+const DUPLICATE_KEY = 11000;
+const MAX_CONFLICT_ATTEMPTS = 5;
+
+/**
+ * Applies a batch of events to one read model in two round trips: one `find` for the documents
+ * the batch touches, one unordered `bulkWrite`. Writes are conditional on the revision the
+ * document had when loaded, so a concurrent writer (e.g. a consumer that lost its partition
+ * mid-batch) makes the batch reload and refold instead of overwriting newer state.
+ * Uses the driver collection under the mongoose model: the documents are the projection's state
+ * as is, and the model still owns the schema and indexes.
+ */
+export class ProjectionRunner<TState extends object> {
+  private readonly collection: mongo.Collection<StoredDocument>;
+
+  constructor(
+    readonly projection: DocumentProjection<TState>,
+    model: Model<unknown>,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.collection = model.collection as unknown as mongo.Collection<StoredDocument>;
+  }
+
+  /** Returns the number of documents written. */
+  async apply(records: readonly CustomerEventRecord[]): Promise<number> {
+    const ids = [...new Set(records.map((r) => this.projection.documentId(r)).filter((id): id is string => id !== null))];
+    if (ids.length === 0) return 0;
+    for (let attempt = 1; attempt <= MAX_CONFLICT_ATTEMPTS; attempt++) {
+      const loaded = await this.load(ids);
+      const writes = foldBatch(this.projection, loaded, records, this.now());
+      if (writes.length === 0) return 0;
+      if (await this.write(writes)) return writes.length;
+    }
+    throw new ProjectionConflictError(this.projection.name, MAX_CONFLICT_ATTEMPTS);
+  }
+
+  private async load(ids: string[]): Promise<Map<string, ProjectedDocument<TState>>> {
+    const docs = (await this.collection.find({ _id: { $in: ids } }).toArray()) as unknown as ProjectedDocument<TState>[];
+    return new Map(docs.map((d) => [d._id, d]));
+  }
+
+  /** False when another writer got there first (the batch is then refolded). */
+  private async write(writes: DocumentWrite<TState>[]): Promise<boolean> {
+    const operations = writes.map(toOperation);
+    const expectedMatches = writes.filter((w) => w.kind !== 'insert').length;
+    try {
+      const result = await this.collection.bulkWrite(operations, { ordered: false });
+      return result.matchedCount + result.deletedCount >= expectedMatches;
+    } catch (error) {
+      if (isOnlyDuplicateKeys(error)) return false;
+      throw error;
+    }
+  }
+}
+
+function toOperation<TState extends object>(write: DocumentWrite<TState>): mongo.AnyBulkWriteOperation<StoredDocument> {
+  switch (write.kind) {
+    case 'insert':
+      return { insertOne: { document: write.document as unknown as StoredDocument } };
+    case 'replace':
+      return {
+        replaceOne: { filter: { _id: write.id, '_metadata.revision': write.expectedRevision }, replacement: write.document as unknown as StoredDocument },
+      };
+    case 'delete':
+      return { deleteOne: { filter: { _id: write.id, '_metadata.revision': write.expectedRevision } } };
+  }
+}
+
+function isOnlyDuplicateKeys(error: unknown): boolean {
+  const writeErrors = (error as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
+  const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+  if (list.length > 0) return list.every((e) => e.code === DUPLICATE_KEY);
+  return (error as { code?: number }).code === DUPLICATE_KEY;
+}
