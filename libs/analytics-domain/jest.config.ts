@@ -1,0 +1,5 @@
+export default {
+  displayName: 'analytics-domain',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'loyalty-domain',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,2 @@
+export * from './loyalty-program';
+export * from './loyalty-balance';

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'profile-domain',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

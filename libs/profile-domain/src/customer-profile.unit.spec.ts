@@ -1,0 +1,40 @@
+import type { EventEnvelope } from '@crm/contracts';
+import { evolveProfile, type CustomerProfile } from './customer-profile';
+
+let n = 0;
+const ev = (type: string, data: Record<string, unknown>, time = '2026-01-01T10:00:00.000Z'): EventEnvelope => ({
+  id: `e${n++}`, type, schemaVersion: 1, source: 'test', subject: 'c1', time, data,
+});
+const fold = (events: EventEnvelope[]) => events.reduce<CustomerProfile | null>(evolveProfile, null)!;
+
+describe('evolveProfile', () => {
+  it('builds identity from registration and merges partial updates', () => {
+    const p = fold([
+      ev('crm.customer.registered', { email: 'a@x.io', firstName: 'Ann', country: 'DE' }),
+      ev('crm.profile.updated', { lastName: 'Lee', preferences: { newsletter: 'weekly' } }, '2026-01-02T00:00:00.000Z'),
+      ev('crm.profile.updated', { country: 'FR', preferences: { sms: 'no' } }, '2026-01-03T00:00:00.000Z'),
+    ]);
+    expect(p).toMatchObject({ email: 'a@x.io', firstName: 'Ann', lastName: 'Lee', country: 'FR', eventCount: 3 });
+    expect(p.preferences).toEqual({ newsletter: 'weekly', sms: 'no' });
+    expect(p.lastSeenAt).toBe('2026-01-03T00:00:00.000Z');
+  });
+
+  it('counts orders and revenue per currency and moves the lifecycle stage', () => {
+    const p = fold([
+      ev('crm.customer.registered', { email: 'a@x.io' }),
+      ev('crm.order.completed', { orderId: 'o1', totalMinor: 1000, currency: 'EUR' }),
+    ]);
+    expect(p.lifecycleStage).toBe('first-time-customer');
+    const q = [ev('crm.order.completed', { orderId: 'o2', totalMinor: 250, currency: 'EUR' }), ev('crm.order.completed', { orderId: 'o3', totalMinor: 99, currency: 'USD' })].reduce(evolveProfile, p);
+    expect(q).toMatchObject({ orders: 3, revenueMinorByCurrency: { EUR: 1250, USD: 99 }, lifecycleStage: 'repeat-customer' });
+  });
+
+  it('keeps first and last seen right when events arrive with older timestamps', () => {
+    const p = fold([
+      ev('crm.customer.registered', { email: 'a@x.io' }, '2026-02-01T00:00:00.000Z'),
+      ev('crm.order.completed', { orderId: 'o1', totalMinor: 1, currency: 'EUR' }, '2026-01-15T00:00:00.000Z'),
+    ]);
+    expect(p.firstSeenAt).toBe('2026-01-15T00:00:00.000Z');
+    expect(p.lastSeenAt).toBe('2026-02-01T00:00:00.000Z');
+  });
+});

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'segmentation-domain',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

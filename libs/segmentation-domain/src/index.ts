@@ -1,0 +1,2 @@
+export * from './segment-rules';
+export * from './segment-membership';
