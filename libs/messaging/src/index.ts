@@ -7,3 +7,4 @@ export * from './relay/postgres-checkpoint-store';
 export * from './relay/event-store-kafka-relay';
 export * from './consumer/retry-policy';
 export * from './consumer/customer-event-consumer';
+export * from './relay/eventstoredb-checkpoint-store';

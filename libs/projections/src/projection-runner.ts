@@ -29,7 +29,7 @@ export class ProjectionRunner<TState extends object> {
 
   constructor(
     readonly projection: DocumentProjection<TState>,
-    model: Model<unknown>,
+    model: Pick<Model<unknown>, 'collection'>,
     private readonly now: () => Date = () => new Date(),
   ) {
     this.collection = model.collection as unknown as mongo.Collection<StoredDocument>;
