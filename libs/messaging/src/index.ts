@@ -1,6 +1,7 @@
 export * from './kafka/kafka.env';
 export * from './kafka/create-kafka';
 export * from './kafka/ensure-topics';
+export * from './kafka/create-producer';
 export * from './mapping/event-mapping';
 export * from './relay/checkpoint-store';
 export * from './relay/postgres-checkpoint-store';

@@ -1,5 +1,6 @@
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { EventHeaders, type CustomerEventRecord } from '@crm/contracts';
+import { createProducer } from '../kafka/create-producer';
 import { parseCustomerEventMessage } from '../mapping/event-mapping';
 import { backoffDelay, isTransientError, sleep } from './retry-policy';
 
@@ -55,7 +56,7 @@ export class CustomerEventConsumer {
       maxWaitTimeInMs: 100,
       maxBytesPerPartition: 4 * 1024 * 1024,
     });
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.producer = createProducer(kafka);
   }
 
   async start(): Promise<void> {

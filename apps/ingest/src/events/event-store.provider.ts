@@ -1,0 +1,29 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
+import { createEventStore, type EventStore } from '@crm/event-store';
+import { ReadinessRegistry } from '@crm/platform';
+import { INGEST_SETTINGS, type IngestSettings } from '../ingest.env';
+
+export const EVENT_STORE = Symbol('EVENT_STORE');
+
+export const eventStoreProvider: Provider = {
+  provide: EVENT_STORE,
+  inject: [INGEST_SETTINGS],
+  useFactory: (settings: IngestSettings): Promise<EventStore> => createEventStore(settings.eventStore),
+};
+
+/** Registers the store's readiness check and closes it last, after the relay has stopped. */
+@Injectable()
+export class EventStoreLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.readiness.register({ name: 'event-store', check: () => this.store.ping() });
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.store.close();
+  }
+}

@@ -1,0 +1,37 @@
+import { Expose } from 'class-transformer';
+import { IsBoolean, IsInt, IsString, Min } from 'class-validator';
+import { EventStoreEnv } from '@crm/event-store';
+import { KafkaEnv } from '@crm/messaging';
+import { EnvBoolean, HttpEnv, loadEnv } from '@crm/platform';
+
+export const SERVICE = 'ingest';
+
+export class IngestEnv {
+  /** Run the event store → Kafka relay in this process (one relay per deployment). */
+  @Expose() @EnvBoolean() @IsBoolean()
+  RELAY_ENABLED: boolean = true;
+
+  /** Checkpoint name of the relay; change it only to republish the whole log. */
+  @Expose() @IsString()
+  RELAY_NAME: string = 'customer-events-relay';
+
+  /** How far in the future an event's `time` may be (clock skew allowance). */
+  @Expose() @IsInt() @Min(0)
+  INGEST_MAX_FUTURE_SKEW_MS: number = 300_000;
+}
+
+export interface IngestSettings {
+  readonly http: HttpEnv;
+  readonly kafka: KafkaEnv;
+  readonly eventStore: EventStoreEnv;
+  readonly ingest: IngestEnv;
+}
+
+export const loadIngestSettings = (env: NodeJS.ProcessEnv = process.env): IngestSettings => ({
+  http: loadEnv(HttpEnv, env, { PORT: '3001' }),
+  kafka: loadEnv(KafkaEnv, env),
+  eventStore: loadEnv(EventStoreEnv, env),
+  ingest: loadEnv(IngestEnv, env),
+});
+
+export const INGEST_SETTINGS = Symbol('INGEST_SETTINGS');

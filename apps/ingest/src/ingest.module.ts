@@ -1,0 +1,22 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { PlatformModule } from '@crm/platform';
+import { EventStoreLifecycle, eventStoreProvider } from './events/event-store.provider';
+import { EventsHttpController } from './events/events.http.controller';
+import { RecordCustomerEventHandler } from './events/record-customer-event.handler';
+import { INGEST_SETTINGS, SERVICE, type IngestSettings } from './ingest.env';
+import { RelayService } from './relay/relay.service';
+
+const httpControllers = [EventsHttpController];
+const handlers = [RecordCustomerEventHandler];
+
+@Module({})
+export class IngestModule {
+  static register(settings: IngestSettings): DynamicModule {
+    return {
+      module: IngestModule,
+      imports: [PlatformModule.forRoot({ service: SERVICE, http: settings.http })],
+      controllers: httpControllers,
+      providers: [{ provide: INGEST_SETTINGS, useValue: settings }, eventStoreProvider, EventStoreLifecycle, RelayService, ...handlers],
+    };
+  }
+}

@@ -1,0 +1,113 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import { Topics } from '@crm/contracts';
+import type { EventStore } from '@crm/event-store';
+import {
+  createKafka,
+  createProducer,
+  ensureTopics,
+  EventStoreDbCheckpointStore,
+  EventStoreKafkaRelay,
+  PostgresCheckpointStore,
+  sleep,
+  type CheckpointStore,
+} from '@crm/messaging';
+import { MetricsService, ReadinessRegistry } from '@crm/platform';
+import { EVENT_STORE } from '../events/event-store.provider';
+import { INGEST_SETTINGS, SERVICE, type IngestSettings } from '../ingest.env';
+
+/** Runs the event store → `crm.customer-events.v1` relay inside the ingest process. */
+@Injectable()
+export class RelayService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Relay');
+  private readonly kafka: Kafka;
+  private producer?: Producer;
+  private admin?: Admin;
+  private checkpoints?: CheckpointStore;
+  private relay?: EventStoreKafkaRelay;
+  private starting?: Promise<void>;
+  private stopping = false;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
+    private readonly readiness: ReadinessRegistry,
+    private readonly metrics: MetricsService,
+  ) {
+    this.kafka = createKafka(settings.kafka, SERVICE);
+  }
+
+  onModuleInit(): void {
+    if (!this.settings.ingest.RELAY_ENABLED) return;
+    this.readiness.register({
+      name: 'kafka',
+      check: async () => {
+        if (!this.relay || !this.admin) throw new Error('relay not started yet');
+        await this.admin.describeCluster();
+      },
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.settings.ingest.RELAY_ENABLED) this.starting = this.startWithRetries();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.starting;
+    await this.relay?.stop();
+    await this.producer?.disconnect();
+    await this.admin?.disconnect();
+    await this.checkpoints?.close();
+  }
+
+  private createCheckpointStore(): Promise<CheckpointStore> {
+    const es = this.settings.eventStore;
+    return es.EVENT_STORE === 'postgres'
+      ? PostgresCheckpointStore.connect(es.POSTGRES_URL)
+      : Promise.resolve(new EventStoreDbCheckpointStore(es.EVENTSTORE_URL ?? ''));
+  }
+
+  private async startWithRetries(): Promise<void> {
+    const published = this.metrics.counter('relay_events_published_total', 'Events acknowledged by Kafka');
+    const position = this.metrics.gauge('relay_checkpoint_position', 'Global position of the last relayed event');
+    const errors = this.metrics.counter('relay_errors_total', 'Relay publish failures (retried)');
+    for (let attempt = 0; !this.stopping; attempt++) {
+      try {
+        const { KAFKA_TOPIC_PARTITIONS: numPartitions, KAFKA_REPLICATION_FACTOR: replicationFactor } = this.settings.kafka;
+        await ensureTopics(this.kafka, [
+          { topic: Topics.customerEvents, numPartitions, replicationFactor },
+          { topic: Topics.ingest, numPartitions, replicationFactor },
+          { topic: Topics.ingestDeadLetter, numPartitions: 1, replicationFactor },
+        ]);
+        this.admin = this.kafka.admin();
+        await this.admin.connect();
+        this.producer = createProducer(this.kafka);
+        await this.producer.connect();
+        this.checkpoints = await this.createCheckpointStore();
+        this.relay = new EventStoreKafkaRelay(this.store, this.producer, this.checkpoints, {
+          name: this.settings.ingest.RELAY_NAME,
+          topic: Topics.customerEvents,
+          onPublished: (count, last) => {
+            published.inc(count);
+            position.set(Number(last));
+          },
+          onError: (error) => {
+            errors.inc();
+            this.logger.warn(`relay batch failed, retrying: ${error.message}`);
+          },
+        });
+        await this.relay.start();
+        this.logger.log(`relaying the event store to ${Topics.customerEvents} from checkpoint ${this.relay.position ?? 'start'}`);
+        return;
+      } catch (error) {
+        this.logger.error(`relay cannot start yet (${(error as Error).message}); retrying`);
+        await this.producer?.disconnect().catch(() => undefined);
+        await this.admin?.disconnect().catch(() => undefined);
+        await this.checkpoints?.close().catch(() => undefined);
+        this.relay = undefined;
+        await sleep(Math.min(5_000, 250 * 2 ** attempt));
+      }
+    }
+  }
+}
