@@ -10,6 +10,7 @@ import {
   EventStoreKafkaRelay,
   PostgresCheckpointStore,
   sleep,
+  topicName,
   type CheckpointStore,
 } from '@crm/messaging';
 import { MetricsService, ReadinessRegistry } from '@crm/platform';
@@ -75,10 +76,11 @@ export class RelayService implements OnModuleInit, OnApplicationBootstrap, Befor
     for (let attempt = 0; !this.stopping; attempt++) {
       try {
         const { KAFKA_TOPIC_PARTITIONS: numPartitions, KAFKA_REPLICATION_FACTOR: replicationFactor } = this.settings.kafka;
+        const topic = (name: string) => topicName(this.settings.kafka, name);
         await ensureTopics(this.kafka, [
-          { topic: Topics.customerEvents, numPartitions, replicationFactor },
-          { topic: Topics.ingest, numPartitions, replicationFactor },
-          { topic: Topics.ingestDeadLetter, numPartitions: 1, replicationFactor },
+          { topic: topic(Topics.customerEvents), numPartitions, replicationFactor },
+          { topic: topic(Topics.ingest), numPartitions, replicationFactor },
+          { topic: topic(Topics.ingestDeadLetter), numPartitions: 1, replicationFactor },
         ]);
         this.admin = this.kafka.admin();
         await this.admin.connect();
@@ -87,7 +89,7 @@ export class RelayService implements OnModuleInit, OnApplicationBootstrap, Befor
         this.checkpoints = await this.createCheckpointStore();
         this.relay = new EventStoreKafkaRelay(this.store, this.producer, this.checkpoints, {
           name: this.settings.ingest.RELAY_NAME,
-          topic: Topics.customerEvents,
+          topic: topic(Topics.customerEvents),
           onPublished: (count, last) => {
             published.inc(count);
             position.set(Number(last));
@@ -98,7 +100,7 @@ export class RelayService implements OnModuleInit, OnApplicationBootstrap, Befor
           },
         });
         await this.relay.start();
-        this.logger.log(`relaying the event store to ${Topics.customerEvents} from checkpoint ${this.relay.position ?? 'start'}`);
+        this.logger.log(`relaying the event store to ${topic(Topics.customerEvents)} from checkpoint ${this.relay.position ?? 'start'}`);
         return;
       } catch (error) {
         this.logger.error(`relay cannot start yet (${(error as Error).message}); retrying`);

@@ -7,7 +7,7 @@ import type { EventStoreEnv } from './event-store.env';
 export async function createEventStore(env: EventStoreEnv): Promise<EventStore> {
   switch (env.EVENT_STORE) {
     case 'postgres':
-      return PostgresEventStore.connect({ connectionString: env.POSTGRES_URL, poolSize: env.POSTGRES_POOL_SIZE });
+      return PostgresEventStore.connect({ connectionString: env.POSTGRES_URL, poolSize: env.POSTGRES_POOL_SIZE, schema: env.POSTGRES_SCHEMA });
     case 'eventstoredb':
       return EventStoreDbEventStore.connect({ connectionString: env.EVENTSTORE_URL ?? '' });
   }

@@ -13,6 +13,10 @@ export class EventStoreEnv {
   @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'POSTGRES_URL must be a postgres:// URL' })
   POSTGRES_URL: string = 'postgres://crm@127.0.0.1:55432/crm_events';
 
+  /** Schema holding the event tables; separate schemas give isolated logs in one database. */
+  @Expose() @IsString() @Matches(/^[a-z_][a-z0-9_]{0,62}$/)
+  POSTGRES_SCHEMA: string = 'event_store';
+
   @Expose() @IsInt() @Min(1)
   POSTGRES_POOL_SIZE: number = 20;
 

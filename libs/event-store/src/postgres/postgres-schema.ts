@@ -71,9 +71,9 @@ DECLARE
   v_last int;
   v_current int;
 BEGIN
-  SELECT array_agg((t.e->>'eventId')::uuid ORDER BY t.ord) INTO v_ids
+  SELECT array_agg((t.e->>'eventId')::uuid ORDER BY t.ord), count(DISTINCT t.e->>'eventId') INTO v_ids, v_found
     FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(e, ord);
-  IF v_n > 0 AND (SELECT count(DISTINCT id) FROM unnest(v_ids) AS id) <> v_n THEN
+  IF v_found <> v_n THEN
     RAISE EXCEPTION USING ERRCODE = 'ESIDC', MESSAGE = 'same event id twice in one append',
       DETAIL = 'same event id twice in one append';
   END IF;
@@ -118,8 +118,12 @@ BEGIN
       IF v_n = 0 THEN
         v_current := -1;
       ELSE
-        INSERT INTO ${s}.streams (stream_id, revision) VALUES (p_stream_id, -1) ON CONFLICT DO NOTHING;
-        SELECT st.revision INTO v_current FROM ${s}.streams st WHERE st.stream_id = p_stream_id FOR UPDATE;
+        -- A concurrent creator makes this wait for its commit, then do nothing: lock its row instead.
+        INSERT INTO ${s}.streams (stream_id, revision) VALUES (p_stream_id, -1) ON CONFLICT DO NOTHING
+          RETURNING revision INTO v_current;
+        IF NOT FOUND THEN
+          SELECT st.revision INTO v_current FROM ${s}.streams st WHERE st.stream_id = p_stream_id FOR UPDATE;
+        END IF;
       END IF;
     END IF;
   END LOOP;

@@ -44,6 +44,7 @@ export class CustomerEventConsumer {
   private readonly consumer: Consumer;
   private readonly producer: Producer;
   private running = false;
+  private joined = false;
 
   constructor(
     kafka: Kafka,
@@ -57,6 +58,10 @@ export class CustomerEventConsumer {
       maxBytesPerPartition: 4 * 1024 * 1024,
     });
     this.producer = createProducer(kafka);
+    // Ready means partitions are assigned, not merely that run() was called.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.joined = true));
+    this.consumer.on(this.consumer.events.REBALANCING, () => (this.joined = false));
+    this.consumer.on(this.consumer.events.CRASH, () => (this.joined = false));
   }
 
   async start(): Promise<void> {
@@ -80,8 +85,9 @@ export class CustomerEventConsumer {
     await this.producer.disconnect();
   }
 
+  /** True once the consumer has joined its group and owns partitions. */
   get isRunning(): boolean {
-    return this.running;
+    return this.running && this.joined;
   }
 
   private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {

@@ -30,6 +30,14 @@ export class KafkaEnv {
   @Expose() @ValidateIf((o: KafkaEnv) => o.KAFKA_SASL_MECHANISM !== undefined) @IsString()
   KAFKA_SASL_PASSWORD?: string;
 
+  /** Prepended to every topic name (e.g. `staging.`): lets several environments share one cluster. */
+  @Expose() @IsString()
+  KAFKA_TOPIC_PREFIX: string = '';
+
+  /** Consumer group of a read-side service; defaults to the service name. */
+  @Expose() @IsOptional() @IsString()
+  KAFKA_CONSUMER_GROUP?: string;
+
   /** Partitions for topics the platform creates at start; one customer's events always share one. */
   @Expose() @IsInt() @Min(1)
   KAFKA_TOPIC_PARTITIONS: number = 3;
@@ -37,3 +45,6 @@ export class KafkaEnv {
   @Expose() @IsInt() @Min(1)
   KAFKA_REPLICATION_FACTOR: number = 1;
 }
+
+/** The topic name as deployed: the contract name with the environment's prefix. */
+export const topicName = (env: Pick<KafkaEnv, 'KAFKA_TOPIC_PREFIX'>, topic: string): string => `${env.KAFKA_TOPIC_PREFIX}${topic}`;

@@ -3,7 +3,7 @@ import { InjectConnection } from '@nestjs/mongoose';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { deadLetterTopicFor, Topics, type CustomerEventRecord } from '@crm/contracts';
-import { createKafka, CustomerEventConsumer, ensureTopics, sleep } from '@crm/messaging';
+import { createKafka, CustomerEventConsumer, ensureTopics, sleep, topicName } from '@crm/messaging';
 import { MetricsService, ReadinessRegistry } from '@crm/platform';
 import { ProjectionRunner } from '../projection-runner';
 import { READ_SIDE_OPTIONS, type ReadSideOptions } from './read-side.options';
@@ -67,20 +67,23 @@ export class ReadSideService implements OnModuleInit, OnApplicationBootstrap, Be
     const deadLettered = this.metrics.counter('projection_dead_letters_total', 'Events sent to the dead-letter topic');
     const retries = this.metrics.counter('projection_batch_retries_total', 'Failed projection batch attempts');
     const batchSeconds = this.metrics.histogram('projection_batch_duration_seconds', 'Time to apply one batch to all read models', [], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
-    const dlq = deadLetterTopicFor(this.options.service);
+    const kafkaEnv = this.options.kafka;
+    const source = topicName(kafkaEnv, Topics.customerEvents);
+    const dlq = topicName(kafkaEnv, deadLetterTopicFor(this.options.service));
+    const groupId = kafkaEnv.KAFKA_CONSUMER_GROUP ?? this.options.service;
     for (let attempt = 0; !this.stopping; attempt++) {
       try {
         const partitions = this.options.kafka.KAFKA_TOPIC_PARTITIONS;
         const replicationFactor = this.options.kafka.KAFKA_REPLICATION_FACTOR;
         await ensureTopics(this.kafka, [
-          { topic: Topics.customerEvents, numPartitions: partitions, replicationFactor },
+          { topic: source, numPartitions: partitions, replicationFactor },
           { topic: dlq, numPartitions: 1, replicationFactor },
         ]);
         this.admin = this.kafka.admin();
         await this.admin.connect();
         this.consumer = new CustomerEventConsumer(this.kafka, {
-          groupId: this.options.service,
-          topic: Topics.customerEvents,
+          groupId,
+          topic: source,
           deadLetterTopic: dlq,
           handler: async (records) => {
             const stop = batchSeconds.startTimer();
@@ -100,7 +103,7 @@ export class ReadSideService implements OnModuleInit, OnApplicationBootstrap, Be
           },
         });
         await this.consumer.start();
-        this.logger.log(`consuming ${Topics.customerEvents} as group ${this.options.service}`);
+        this.logger.log(`consuming ${source} as group ${groupId}`);
         return;
       } catch (error) {
         this.logger.error(`cannot start consuming yet (${(error as Error).message}); retrying`);
