@@ -14,7 +14,7 @@ export class EventStoreEnv {
   POSTGRES_URL: string = 'postgres://crm@127.0.0.1:55432/crm_events';
 
   /** Schema holding the event tables; separate schemas give isolated logs in one database. */
-  @Expose() @IsString() @Matches(/^[a-z_][a-z0-9_]{0,62}$/)
+  @Expose() @IsString() @Matches(/^[a-z_][a-z0-9_]{0,40}$/, { message: "POSTGRES_SCHEMA must be a lower-case identifier of at most 41 characters" })
   POSTGRES_SCHEMA: string = 'event_store';
 
   @Expose() @IsInt() @Min(1)

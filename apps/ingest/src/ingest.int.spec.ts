@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import request from 'supertest';
+import { EventHeaders } from '@crm/contracts';
+import type { EventStore } from '@crm/event-store';
+import { EVENT_STORE } from './events/event-store.provider';
+import { loadIngestSettings } from './ingest.env';
+import { IngestModule } from './ingest.module';
+
+// Runs against the real servers (infra/local/crm-infra up): PostgreSQL event store, Kafka relay.
+// A fresh schema and topic prefix isolate this run from anything else on the same servers.
+const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
+const env = {
+  ...process.env,
+  POSTGRES_SCHEMA: `it_ingest_${stamp}`,
+  KAFKA_TOPIC_PREFIX: `it${stamp}.`,
+  LOG_LEVEL: 'warn',
+};
+const settings = loadIngestSettings(env);
+const http = () => request(app.getHttpServer());
+
+let app: INestApplication;
+let store: EventStore;
+
+const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+beforeAll(async () => {
+  const moduleRef = await Test.createTestingModule({ imports: [IngestModule.register(settings)] }).compile();
+  app = moduleRef.createNestApplication({ logger: ['error'] });
+  await app.init();
+  store = app.get(EVENT_STORE);
+});
+
+afterAll(async () => {
+  await app?.close();
+  const pg = new Client({ connectionString: settings.eventStore.POSTGRES_URL });
+  await pg.connect();
+  await pg.query(`DROP SCHEMA IF EXISTS ${settings.eventStore.POSTGRES_SCHEMA} CASCADE`);
+  await pg.end();
+  const admin = new Kafka({ brokers: settings.kafka.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const topics = (await admin.listTopics()).filter((t) => t.startsWith(settings.kafka.KAFKA_TOPIC_PREFIX));
+  await admin.deleteTopics({ topics });
+  await admin.disconnect();
+});
+
+describe('POST /v1/events', () => {
+  it('stores a valid event and answers 202 with its position', async () => {
+    const res = await http()
+      .post('/v1/events')
+      .send({ type: 'crm.customer.registered', customerId: 'alice', data: { email: 'alice@example.com', country: 'DE' } })
+      .expect(202);
+    expect(res.body).toMatchObject({ customerId: 'alice', streamId: 'customer-alice', revision: 0, duplicate: false });
+    expect(BigInt(res.body.position)).toBeGreaterThan(0n);
+    const stored = await store.readStream('customer-alice');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ eventId: res.body.eventId, type: 'crm.customer.registered', data: { email: 'alice@example.com' } });
+  });
+
+  it('stores one event when the same event id is retried, and answers with the original position', async () => {
+    const id = randomUUID();
+    const body = { id, type: 'crm.order.completed', customerId: 'bob', data: { orderId: 'o-1', totalMinor: 1250, currency: 'EUR' } };
+    const first = await http().post('/v1/events').send(body).expect(202);
+    const retry = await http().post('/v1/events').send(body).expect(202);
+    expect(retry.body).toMatchObject({ eventId: id, position: first.body.position, revision: first.body.revision, duplicate: true });
+    expect(await store.readStream('customer-bob')).toHaveLength(1);
+  });
+
+  it('stores one event under concurrent duplicates', async () => {
+    const id = randomUUID();
+    const body = { id, type: 'crm.order.completed', customerId: 'carol', data: { orderId: 'o-9', totalMinor: 10, currency: 'USD' } };
+    const responses = await Promise.all(Array.from({ length: 12 }, () => http().post('/v1/events').send(body)));
+    expect(responses.map((r) => r.status)).toEqual(Array(12).fill(202));
+    expect(new Set(responses.map((r) => r.body.position)).size).toBe(1);
+    expect(responses.filter((r) => r.body.duplicate === false)).toHaveLength(1);
+    expect(await store.readStream('customer-carol')).toHaveLength(1);
+  });
+
+  it('answers 400 with field-level messages and stores nothing for an invalid event', async () => {
+    const res = await http()
+      .post('/v1/events')
+      .send({ type: 'crm.order.completed', customerId: 'dave', data: { orderId: 'o-1', totalMinor: -5, currency: 'EURO', coupon: 'x' } })
+      .expect(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['data.coupon', 'data.currency', 'data.totalMinor']);
+    expect(res.body.errors.find((e: { field: string }) => e.field === 'data.totalMinor').messages[0]).toMatch(/not be less than 0/);
+    expect(await store.readStream('customer-dave')).toEqual([]);
+  });
+
+  it('rejects a body that is not an event object', async () => {
+    await http().post('/v1/events').set('content-type', 'application/json').send('[1,2]').expect(400);
+    await http().post('/v1/events').send({ type: 'crm.unknown', customerId: 'x', data: {} }).expect(400);
+  });
+});
+
+describe('relay', () => {
+  it('publishes stored events to the customer-events topic keyed by customer, with ids in headers', async () => {
+    const id = randomUUID();
+    await http()
+      .post('/v1/events')
+      .send({ id, type: 'crm.profile.updated', customerId: 'erin', data: { firstName: 'Erin' } })
+      .expect(202);
+    const kafka = new Kafka({ brokers: settings.kafka.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: `it-reader-${stamp}` });
+    const seen: { key: string; headers: Record<string, string>; value: Record<string, unknown> }[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: `${settings.kafka.KAFKA_TOPIC_PREFIX}crm.customer-events.v1`, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+        seen.push({ key: String(message.key), headers, value: JSON.parse(String(message.value)) });
+      },
+    });
+    const found = await waitFor('relayed event', async () => seen.find((m) => m.headers[EventHeaders.eventId] === id));
+    await consumer.disconnect();
+    expect(found.key).toBe('erin');
+    expect(found.headers).toMatchObject({ [EventHeaders.eventType]: 'crm.profile.updated', [EventHeaders.streamRevision]: '0' });
+    expect(found.value).toMatchObject({ id, subject: 'erin', data: { firstName: 'Erin' } });
+  });
+});
+
+describe('platform endpoints', () => {
+  it('reports ready once the event store and Kafka answer', async () => {
+    const res = await waitFor('readiness', async () => {
+      const r = await http().get('/health/ready');
+      return r.status === 200 ? r : undefined;
+    });
+    expect(res.body.details).toMatchObject({ 'event-store': { status: 'up' }, kafka: { status: 'up' } });
+    await http().get('/health/live').expect(200);
+  });
+
+  it('exposes Prometheus metrics', async () => {
+    const res = await http().get('/metrics').expect(200);
+    expect(res.text).toContain('ingest_events_accepted_total');
+    expect(res.text).toContain('http_request_duration_seconds_bucket');
+  });
+});
