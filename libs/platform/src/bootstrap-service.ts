@@ -4,7 +4,6 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { HttpEnv } from './config/http.env';
-import { fieldValidationPipe } from './http/validation-pipe';
 
 export interface BootstrapOptions {
   readonly service: string;
@@ -21,7 +20,6 @@ export async function bootstrapService(rootModule: Parameters<typeof NestFactory
   const app = await NestFactory.create<NestExpressApplication>(rootModule, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: options.http.REQUEST_BODY_LIMIT });
-  app.useGlobalPipes(fieldValidationPipe());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

@@ -1,4 +1,5 @@
 import { type DynamicModule, Global, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import type { HttpEnv } from './config/http.env';
@@ -8,6 +9,7 @@ import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { pinoHttpOptions } from './logging/pino-options';
+import { fieldValidationPipe } from './http/validation-pipe';
 
 export interface PlatformModuleOptions {
   /** Service name: the `service` label on metrics and the `service` field in logs. */
@@ -32,6 +34,8 @@ export class PlatformModule implements NestModule {
       controllers: [HealthController, MetricsController],
       providers: [
         ReadinessRegistry,
+        // Registered here rather than in bootstrap so test apps validate exactly like deployed ones.
+        { provide: APP_PIPE, useFactory: fieldValidationPipe },
         { provide: MetricsService, useValue: new MetricsService(options.service) },
         { provide: SERVICE_NAME, useValue: options.service },
         { provide: HTTP_ENV, useValue: options.http },
