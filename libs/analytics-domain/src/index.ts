@@ -1,1 +1,2 @@
 export * from './customer-day';
+export * from './period-totals';

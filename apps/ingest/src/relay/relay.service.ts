@@ -65,7 +65,7 @@ export class RelayService implements OnModuleInit, OnApplicationBootstrap, Befor
   private createCheckpointStore(): Promise<CheckpointStore> {
     const es = this.settings.eventStore;
     return es.EVENT_STORE === 'postgres'
-      ? PostgresCheckpointStore.connect(es.POSTGRES_URL)
+      ? PostgresCheckpointStore.connect(es.POSTGRES_URL, es.POSTGRES_SCHEMA)
       : Promise.resolve(new EventStoreDbCheckpointStore(es.EVENTSTORE_URL ?? ''));
   }
 

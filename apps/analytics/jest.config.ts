@@ -1,0 +1,5 @@
+export default {
+  displayName: 'analytics',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,106 @@
+import type { INestApplication } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Test } from '@nestjs/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Connection } from 'mongoose';
+import request from 'supertest';
+import type { CustomerEventRecord, EventEnvelope } from '@crm/contracts';
+import { ReadSideService } from '@crm/projections';
+import { loadAnalyticsSettings } from './analytics.env';
+import { AnalyticsModule } from './analytics.module';
+
+// Real MongoDB-wire server and Kafka (infra/local/crm-infra up); a fresh database, topic prefix and
+// consumer group per run, so the background consumer neither reads nor disturbs anyone's events.
+const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
+const settings = loadAnalyticsSettings({
+  ...process.env,
+  MONGODB_DB: `it_analytics_${stamp}`,
+  KAFKA_TOPIC_PREFIX: `it${stamp}.`,
+  KAFKA_CONSUMER_GROUP: `it-analytics-${stamp}`,
+  LOG_LEVEL: 'warn',
+});
+
+let app: INestApplication;
+let readSide: ReadSideService;
+
+const record = (subject: string, revision: number, time: string, type: string, data: Record<string, unknown>): CustomerEventRecord => {
+  const envelope: EventEnvelope = { id: `${subject}-${revision}`, type, schemaVersion: 1, source: 'it', subject, time, data };
+  return { envelope, streamRevision: revision, position: String(1000 + revision) };
+};
+const order = (subject: string, revision: number, time: string, totalMinor: number, currency = 'EUR') =>
+  record(subject, revision, time, 'crm.order.completed', { orderId: `${subject}-o${revision}`, totalMinor, currency });
+
+const batch = [
+  record('ana', 0, '2026-05-01T08:00:00.000Z', 'crm.customer.registered', { email: 'ana@example.com' }),
+  order('ana', 1, '2026-05-01T09:00:00.000Z', 500),
+  order('ana', 2, '2026-05-02T23:30:00-02:00', 10), // 2026-05-03 in UTC: outside the period queried below
+  order('ben', 0, '2026-05-01T12:00:00.000Z', 100, 'USD'),
+  order('ben', 1, '2026-05-02T12:00:00.000Z', 250),
+];
+
+beforeAll(async () => {
+  const moduleRef = await Test.createTestingModule({ imports: [AnalyticsModule.register(settings)] }).compile();
+  app = moduleRef.createNestApplication({ logger: ['error'] });
+  await app.init();
+  readSide = app.get(ReadSideService);
+});
+
+afterAll(async () => {
+  await app.get<Connection>(getConnectionToken()).dropDatabase();
+  await app.close();
+  const admin = new Kafka({ brokers: settings.kafka.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.startsWith(settings.kafka.KAFKA_TOPIC_PREFIX)) });
+  await admin.disconnect();
+});
+
+describe('daily KPIs read model', () => {
+  it('sums customer-days per UTC day, counting the same batch applied twice once', async () => {
+    await readSide.applyToAll(batch);
+    await readSide.applyToAll(batch);
+    const res = await request(app.getHttpServer()).get('/v1/kpis/daily?from=2026-05-01&to=2026-05-02').expect(200);
+    expect(res.body).toEqual({
+      from: '2026-05-01',
+      to: '2026-05-02',
+      days: [
+        { day: '2026-05-01', orders: 2, revenueMinorByCurrency: { EUR: 500, USD: 100 }, newCustomers: 1, activeCustomers: 2 },
+        { day: '2026-05-02', orders: 1, revenueMinorByCurrency: { EUR: 250 }, newCustomers: 0, activeCustomers: 1 },
+      ],
+    });
+  });
+
+  it('totals a period with distinct active customers, skipping a redelivered event in an overlapping batch', async () => {
+    await readSide.applyToAll([order('ben', 1, '2026-05-02T12:00:00.000Z', 250), order('ben', 2, '2026-05-03T12:00:00.000Z', 40)]);
+    const res = await request(app.getHttpServer()).get('/v1/kpis/summary?from=2026-05-01&to=2026-05-03').expect(200);
+    expect(res.body).toEqual({
+      from: '2026-05-01',
+      to: '2026-05-03',
+      orders: 5,
+      revenueMinorByCurrency: { EUR: 800, USD: 100 },
+      newCustomers: 1,
+      activeCustomers: 2,
+    });
+  });
+
+  it('defaults to the 30 days ending today (UTC)', async () => {
+    const res = await request(app.getHttpServer()).get('/v1/kpis/daily').expect(200);
+    const today = new Date().toISOString().slice(0, 10);
+    const from = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
+    expect(res.body).toMatchObject({ from, to: today });
+  });
+
+  it.each([
+    ['from=2026-05-03&to=2026-05-01', 'from must be on or before to'],
+    ['from=2025-01-01&to=2026-05-01', 'must not exceed 366 days'],
+    ['from=2026-02-30', 'calendar day'],
+  ])('rejects %s with a field error', async (query, message) => {
+    const res = await request(app.getHttpServer()).get(`/v1/kpis/daily?${query}`).expect(400);
+    expect(res.body.errors).toEqual([{ field: 'from', messages: [expect.stringContaining(message)] }]);
+  });
+
+  it('accepts a whole leap year (366 days) and rejects unknown parameters', async () => {
+    await request(app.getHttpServer()).get('/v1/kpis/summary?from=2024-01-01&to=2024-12-31').expect(200);
+    const res = await request(app.getHttpServer()).get('/v1/kpis/summary?day=2026-05-01').expect(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['day']);
+  });
+});

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'loyalty',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,96 @@
+import type { INestApplication } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Test } from '@nestjs/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Connection } from 'mongoose';
+import request from 'supertest';
+import type { CustomerEventRecord, EventEnvelope } from '@crm/contracts';
+import { DEFAULT_PROGRAM } from '@crm/loyalty-domain';
+import { ReadSideService } from '@crm/projections';
+import { loadLoyaltySettings } from './loyalty.env';
+import { LoyaltyModule } from './loyalty.module';
+
+// Real MongoDB-wire server and Kafka (infra/local/crm-infra up); a fresh database, topic prefix and
+// consumer group per run, so the background consumer neither reads nor disturbs anyone's events.
+const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
+const settings = loadLoyaltySettings({
+  ...process.env,
+  MONGODB_DB: `it_loyalty_${stamp}`,
+  KAFKA_TOPIC_PREFIX: `it${stamp}.`,
+  KAFKA_CONSUMER_GROUP: `it-loyalty-${stamp}`,
+  LOG_LEVEL: 'warn',
+});
+
+let app: INestApplication;
+let readSide: ReadSideService;
+
+const record = (subject: string, revision: number, type: string, data: Record<string, unknown>): CustomerEventRecord => {
+  const envelope: EventEnvelope = {
+    id: `${subject}-${revision}`, type, schemaVersion: 1, source: 'it', subject, time: `2026-05-0${revision + 1}T10:00:00.000Z`, data,
+  };
+  return { envelope, streamRevision: revision, position: String(1000 + revision) };
+};
+const registered = (subject: string) => record(subject, 0, 'crm.customer.registered', { email: `${subject}@example.com` });
+const order = (subject: string, revision: number, totalMinor: number) =>
+  record(subject, revision, 'crm.order.completed', { orderId: `${subject}-o${revision}`, totalMinor, currency: 'EUR' });
+
+const batch = [
+  registered('ana'), order('ana', 1, 60_000), order('ana', 2, 50_099), // 600 + 500 points: silver
+  registered('ben'), // no points yet: bronze
+  registered('cleo'), order('cleo', 1, 600_000), // 6000 points: gold
+];
+
+beforeAll(async () => {
+  const moduleRef = await Test.createTestingModule({ imports: [LoyaltyModule.register(settings)] }).compile();
+  app = moduleRef.createNestApplication({ logger: ['error'] });
+  await app.init();
+  readSide = app.get(ReadSideService);
+});
+
+afterAll(async () => {
+  await app.get<Connection>(getConnectionToken()).dropDatabase();
+  await app.close();
+  const admin = new Kafka({ brokers: settings.kafka.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.startsWith(settings.kafka.KAFKA_TOPIC_PREFIX)) });
+  await admin.disconnect();
+});
+
+describe('loyalty balance read model', () => {
+  it('earns points once when the same batch is applied twice', async () => {
+    await readSide.applyToAll(batch);
+    await readSide.applyToAll(batch);
+    const res = await request(app.getHttpServer()).get('/v1/loyalty/accounts/ana').expect(200);
+    expect(res.body).toEqual({
+      customerId: 'ana',
+      balance: 1100,
+      lifetimePoints: 1100,
+      tier: 'silver',
+      lastEarnedAt: '2026-05-03T10:00:00.000Z',
+      _metadata: { name: 'loyalty-balance', schemaVersion: 1, revision: 2, position: '1002', updatedAt: expect.any(String) },
+    });
+  });
+
+  it('keeps an account without earnings at the lowest tier, with no last earning', async () => {
+    const res = await request(app.getHttpServer()).get('/v1/loyalty/accounts/ben').expect(200);
+    expect(res.body).toMatchObject({ balance: 0, lifetimePoints: 0, tier: 'bronze', lastEarnedAt: null });
+  });
+
+  it('counts accounts per tier, including a redelivered order in an overlapping batch only once', async () => {
+    await readSide.applyToAll([order('cleo', 1, 600_000), order('ben', 1, 100_000)]);
+    const res = await request(app.getHttpServer()).get('/v1/loyalty/tiers').expect(200);
+    expect(res.body).toEqual([
+      { tier: 'bronze', members: 0 },
+      { tier: 'silver', members: 2 },
+      { tier: 'gold', members: 1 },
+    ]);
+    const cleo = await request(app.getHttpServer()).get('/v1/loyalty/accounts/cleo').expect(200);
+    expect(cleo.body).toMatchObject({ balance: 6000, tier: 'gold' });
+  });
+
+  it('serves the program and 404s an unknown account', async () => {
+    const res = await request(app.getHttpServer()).get('/v1/loyalty/program').expect(200);
+    expect(res.body).toEqual(DEFAULT_PROGRAM);
+    await request(app.getHttpServer()).get('/v1/loyalty/accounts/nobody').expect(404);
+  });
+});

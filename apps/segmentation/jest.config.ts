@@ -1,0 +1,5 @@
+export default {
+  displayName: 'segmentation',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

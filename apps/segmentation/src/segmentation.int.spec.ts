@@ -1,0 +1,102 @@
+import type { INestApplication } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Test } from '@nestjs/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Connection } from 'mongoose';
+import request from 'supertest';
+import type { CustomerEventRecord, EventEnvelope } from '@crm/contracts';
+import { ReadSideService } from '@crm/projections';
+import { loadSegmentationSettings } from './segmentation.env';
+import { SegmentationModule } from './segmentation.module';
+
+// Real MongoDB-wire server and Kafka (infra/local/crm-infra up); a fresh database, topic prefix and
+// consumer group per run, so the background consumer neither reads nor disturbs anyone's events.
+const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
+const settings = loadSegmentationSettings({
+  ...process.env,
+  MONGODB_DB: `it_segmentation_${stamp}`,
+  KAFKA_TOPIC_PREFIX: `it${stamp}.`,
+  KAFKA_CONSUMER_GROUP: `it-segmentation-${stamp}`,
+  LOG_LEVEL: 'warn',
+});
+
+let app: INestApplication;
+let readSide: ReadSideService;
+
+const record = (subject: string, revision: number, type: string, data: Record<string, unknown>): CustomerEventRecord => {
+  const envelope: EventEnvelope = {
+    id: `${subject}-${revision}`, type, schemaVersion: 1, source: 'it', subject, time: `2026-05-0${revision + 1}T10:00:00.000Z`, data,
+  };
+  return { envelope, streamRevision: revision, position: String(1000 + revision) };
+};
+const registered = (subject: string) => record(subject, 0, 'crm.customer.registered', { email: `${subject}@example.com`, country: 'DE' });
+const order = (subject: string, revision: number, totalMinor: number) =>
+  record(subject, revision, 'crm.order.completed', { orderId: `${subject}-o${revision}`, totalMinor, currency: 'EUR' });
+
+const batch = [
+  registered('ana'), order('ana', 1, 30_000), order('ana', 2, 25_000), // repeat buyer, high value
+  registered('ben'), // prospect
+  registered('cleo'), order('cleo', 1, 60_000), // high value after one order
+];
+
+beforeAll(async () => {
+  const moduleRef = await Test.createTestingModule({ imports: [SegmentationModule.register(settings)] }).compile();
+  app = moduleRef.createNestApplication({ logger: ['error'] });
+  await app.init();
+  readSide = app.get(ReadSideService);
+});
+
+afterAll(async () => {
+  await app.get<Connection>(getConnectionToken()).dropDatabase();
+  await app.close();
+  const admin = new Kafka({ brokers: settings.kafka.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.startsWith(settings.kafka.KAFKA_TOPIC_PREFIX)) });
+  await admin.disconnect();
+});
+
+describe('customer segments read model', () => {
+  it('counts each member once when the same batch is applied twice', async () => {
+    await readSide.applyToAll(batch);
+    await readSide.applyToAll(batch);
+    const res = await request(app.getHttpServer()).get('/v1/segments').expect(200);
+    expect(res.body).toEqual([
+      { id: 'prospects', name: 'Registered, no purchase yet', rule: [{ field: 'orders', op: 'eq', value: 0 }], members: 1 },
+      { id: 'repeat-buyers', name: 'Two or more orders', rule: [{ field: 'orders', op: 'gte', value: 2 }], members: 1 },
+      { id: 'high-value', name: 'Lifetime spend of 500.00 or more', rule: [{ field: 'spendMinor', op: 'gte', value: 50_000 }], members: 2 },
+    ]);
+    const one = await request(app.getHttpServer()).get('/v1/segments/high-value').expect(200);
+    expect(one.body).toMatchObject({ id: 'high-value', members: 2 });
+  });
+
+  it("serves a customer's segments and facts, skipping a redelivered event in an overlapping batch", async () => {
+    await readSide.applyToAll([order('ana', 2, 25_000), order('ana', 3, 1_000)]);
+    const res = await request(app.getHttpServer()).get('/v1/customers/ana/segments').expect(200);
+    expect(res.body).toMatchObject({
+      customerId: 'ana',
+      country: 'DE',
+      orders: 3,
+      spendMinor: 56_000,
+      segments: ['repeat-buyers', 'high-value'],
+      _metadata: { name: 'customer-segments', revision: 3, position: '1003' },
+    });
+  });
+
+  it('pages the members of a segment by customer id, with their facts', async () => {
+    const first = await request(app.getHttpServer()).get('/v1/segments/high-value/members?pageSize=1').expect(200);
+    expect(first.body).toMatchObject({ page: 1, pageSize: 1, total: 2 });
+    expect(first.body.items).toEqual([
+      { customerId: 'ana', country: 'DE', orders: 3, spendMinor: 56_000, spendCurrency: 'EUR', registeredAt: '2026-05-01T10:00:00.000Z', lastOrderAt: '2026-05-04T10:00:00.000Z' },
+    ]);
+    const second = await request(app.getHttpServer()).get('/v1/segments/high-value/members?page=2&pageSize=1').expect(200);
+    expect(second.body.items.map((m: { customerId: string }) => m.customerId)).toEqual(['cleo']);
+  });
+
+  it('answers 404 for an unknown segment or customer and 400 with field errors for bad paging', async () => {
+    await request(app.getHttpServer()).get('/v1/segments/vip').expect(404);
+    await request(app.getHttpServer()).get('/v1/segments/vip/members').expect(404);
+    await request(app.getHttpServer()).get('/v1/customers/nobody/segments').expect(404);
+    const res = await request(app.getHttpServer()).get('/v1/segments/prospects/members?page=0&pageSize=501').expect(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['page', 'pageSize']);
+  });
+});

@@ -1,0 +1,21 @@
+import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Model } from 'mongoose';
+import { CUSTOMER_SEGMENTS_MODEL } from './customer-segments.projection';
+
+@ApiTags('segments')
+@Controller('v1/customers')
+export class CustomerSegmentsHttpController {
+  constructor(@InjectModel(CUSTOMER_SEGMENTS_MODEL) private readonly memberships: Model<Record<string, unknown>>) {}
+
+  @Get(':customerId/segments')
+  @ApiOperation({ summary: "A customer's segments and the facts the rules were evaluated on" })
+  @ApiOkResponse({ description: 'Facts, `segments` (ids) and `_metadata` (last revision applied)' })
+  @ApiNotFoundResponse({ description: 'No event for this customer has been projected yet' })
+  async get(@Param('customerId') customerId: string): Promise<Record<string, unknown>> {
+    const doc = await this.memberships.collection.findOne({ _id: customerId as never });
+    if (!doc) throw new NotFoundException(`customer ${customerId} not found`);
+    return doc;
+  }
+}
