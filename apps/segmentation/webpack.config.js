@@ -1,8 +1,10 @@
 const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 const { join } = require('path');
+const { dependencies } = require('../../package.json');
 
-// Bundles the app with its libs (path aliases resolved at build time); node_modules stay external
-// and are listed in the generated package.json used by the Dockerfile.
+// Bundles the app with its libs (path aliases resolved at build time). Only third-party packages stay
+// external (the workspace's own @crm/* packages are linked into node_modules too, and must be
+// bundled); they are listed in the generated package.json used by the Dockerfile.
 module.exports = {
   output: { path: join(__dirname, '../../dist/apps/segmentation') },
   devtool: 'source-map',
@@ -14,6 +16,7 @@ module.exports = {
       tsConfig: './tsconfig.app.json',
       optimization: false,
       outputHashing: 'none',
+      externalDependencies: Object.keys(dependencies),
       generatePackageJson: true,
       sourceMap: true,
     }),

@@ -4,7 +4,5 @@ export * from './event-store.errors';
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './eventstoredb/eventstoredb-event-store';
 export { InMemoryEventStore } from './memory/in-memory-event-store';
-// Test-only, but safe to import anywhere: it touches jest globals only when called.
-export { describeEventStoreContract, type ContractLimits } from './testing/event-store.contract';
 export * from './config/event-store.env';
 export * from './config/create-event-store';
