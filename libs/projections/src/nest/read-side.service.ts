@@ -50,8 +50,11 @@ export class ReadSideService implements OnModuleInit, OnApplicationBootstrap, Be
     });
   }
 
-  onApplicationBootstrap(): void {
-    this.runners = this.options.readModels.map((m) => new ProjectionRunner(m.projection, this.connection.model(m.name)));
+  /** Indexes are in place before the first write: building them under concurrent writes is a race on some servers. */
+  async onApplicationBootstrap(): Promise<void> {
+    const models = this.options.readModels.map((m) => this.connection.model(m.name));
+    await Promise.all(models.map((model) => model.init()));
+    this.runners = this.options.readModels.map((m, i) => new ProjectionRunner(m.projection, models[i]));
     this.starting = this.startWithRetries();
   }
 
