@@ -15,6 +15,14 @@ export class IngestEnv {
   @Expose() @IsString()
   RELAY_NAME: string = 'customer-events-relay';
 
+  /** Most events one group commit writes in one transaction. */
+  @Expose() @IsInt() @Min(1)
+  INGEST_GROUP_COMMIT_MAX_BATCH: number = 500;
+
+  /** Group-commit transactions in flight at once; requests arriving meanwhile form the next one. */
+  @Expose() @IsInt() @Min(1)
+  INGEST_GROUP_COMMIT_IN_FLIGHT: number = 2;
+
   /** How far in the future an event's `time` may be (clock skew allowance). */
   @Expose() @IsInt() @Min(0)
   INGEST_MAX_FUTURE_SKEW_MS: number = 300_000;

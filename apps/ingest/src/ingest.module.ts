@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PlatformModule } from '@crm/platform';
-import { EventStoreLifecycle, eventStoreProvider } from './events/event-store.provider';
+import { eventAppenderProvider, EventStoreLifecycle, eventStoreProvider } from './events/event-store.provider';
 import { EventsHttpController } from './events/events.http.controller';
 import { RecordCustomerEventHandler } from './events/record-customer-event.handler';
 import { INGEST_SETTINGS, SERVICE, type IngestSettings } from './ingest.env';
@@ -16,7 +16,7 @@ export class IngestModule {
       module: IngestModule,
       imports: [PlatformModule.forRoot({ service: SERVICE, http: settings.http })],
       controllers: httpControllers,
-      providers: [{ provide: INGEST_SETTINGS, useValue: settings }, eventStoreProvider, EventStoreLifecycle, RelayService, ...handlers],
+      providers: [{ provide: INGEST_SETTINGS, useValue: settings }, eventStoreProvider, eventAppenderProvider, EventStoreLifecycle, RelayService, ...handlers],
     };
   }
 }

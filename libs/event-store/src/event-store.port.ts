@@ -58,8 +58,24 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/** One stream's part of a multi-stream append. */
+export interface AppendRequest {
+  streamId: string;
+  events: NewEvent[];
+  expectedRevision?: ExpectedRevision;
+}
+
+/** Each stream of a multi-stream append succeeds or fails on its own. */
+export type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: Error };
+
 export interface EventStore {
   appendToStream(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Appends to several streams at once, with the same per-stream semantics as `appendToStream`
+   * (expected revision, idempotency); outcomes in request order. Lets a writer group concurrent
+   * requests into one round trip where the store supports it.
+   */
+  appendToStreams(requests: AppendRequest[]): Promise<AppendOutcome[]>;
   /** [] when the stream doesn't exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;

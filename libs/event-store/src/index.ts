@@ -6,3 +6,4 @@ export { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './ev
 export { InMemoryEventStore } from './memory/in-memory-event-store';
 export * from './config/event-store.env';
 export * from './config/create-event-store';
+export * from './group-commit/group-commit-appender';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
-import { createEventStore, type EventStore } from '@crm/event-store';
+import { createEventStore, GroupCommitAppender, type EventStore } from '@crm/event-store';
 import { ReadinessRegistry } from '@crm/platform';
 import { INGEST_SETTINGS, type IngestSettings } from '../ingest.env';
 
@@ -9,6 +9,19 @@ export const eventStoreProvider: Provider = {
   provide: EVENT_STORE,
   inject: [INGEST_SETTINGS],
   useFactory: (settings: IngestSettings): Promise<EventStore> => createEventStore(settings.eventStore),
+};
+
+export const EVENT_APPENDER = Symbol('EVENT_APPENDER');
+
+/** Concurrent requests share transactions: see GroupCommitAppender. */
+export const eventAppenderProvider: Provider = {
+  provide: EVENT_APPENDER,
+  inject: [EVENT_STORE, INGEST_SETTINGS],
+  useFactory: (store: EventStore, settings: IngestSettings): GroupCommitAppender =>
+    new GroupCommitAppender(store, {
+      maxBatch: settings.ingest.INGEST_GROUP_COMMIT_MAX_BATCH,
+      maxInFlight: settings.ingest.INGEST_GROUP_COMMIT_IN_FLIGHT,
+    }),
 };
 
 /** Registers the store's readiness check and closes it last, after the relay has stopped. */

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { customerStreamId, envelopeFromRequest, validateCustomerEvent, type FieldError } from '@crm/contracts';
-import type { EventStore } from '@crm/event-store';
+import type { GroupCommitAppender } from '@crm/event-store';
 import { toNewEvent } from '@crm/messaging';
 import { MetricsService } from '@crm/platform';
 import { INGEST_SETTINGS, SERVICE, type IngestSettings } from '../ingest.env';
-import { EVENT_STORE } from './event-store.provider';
+import { EVENT_APPENDER } from './event-store.provider';
 
 export interface RecordedEvent {
   eventId: string;
@@ -30,7 +30,7 @@ export class RecordCustomerEventHandler {
   private readonly rejected;
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_APPENDER) private readonly appender: GroupCommitAppender,
     @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
     metrics: MetricsService,
   ) {
@@ -46,7 +46,7 @@ export class RecordCustomerEventHandler {
     }
     const envelope = envelopeFromRequest(validation.value, { newId: randomUUID, now: new Date(), defaultSource: SERVICE });
     const streamId = customerStreamId(envelope.subject);
-    const result = await this.store.appendToStream(streamId, [toNewEvent(envelope)], { expectedRevision: 'any' });
+    const result = await this.appender.append({ streamId, events: [toNewEvent(envelope)], expectedRevision: 'any' });
     this.accepted.inc({ type: envelope.type, duplicate: String(result.duplicate) });
     return {
       ok: true,

@@ -32,6 +32,8 @@ import type {
   Subscription,
   SubscriptionHandler,
 } from '../event-store.port';
+import type { AppendOutcome, AppendRequest } from '../event-store.port';
+import { appendEach } from '../internal/append-each';
 import { validateNewEvents } from '../internal/new-event-validation';
 
 export interface EventStoreDbEventStoreOptions {
@@ -51,6 +53,10 @@ export class EventStoreDbEventStore implements EventStore {
 
   constructor(options: EventStoreDbEventStoreOptions) {
     this.client = EventStoreDBClient.connectionString(options.connectionString);
+  }
+
+  appendToStreams(requests: AppendRequest[]): Promise<AppendOutcome[]> {
+    return appendEach(this, requests);
   }
 
   async appendToStream(streamId: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {

@@ -14,6 +14,8 @@ import type {
   Subscription,
   SubscriptionHandler,
 } from '../event-store.port';
+import type { AppendOutcome, AppendRequest } from '../event-store.port';
+import { appendEach } from '../internal/append-each';
 import { startPollingSubscription } from '../internal/polling-subscription';
 import { checkExpectedRevision } from '../internal/expected-revision';
 import { validateNewEvents } from '../internal/new-event-validation';
@@ -24,6 +26,10 @@ export class InMemoryEventStore implements EventStore {
   private readonly byId = new Map<string, StoredEvent>();
   private readonly wakeListeners = new Set<() => void>();
   private readonly subscriptions = new Set<Subscription>();
+
+  appendToStreams(requests: AppendRequest[]): Promise<AppendOutcome[]> {
+    return appendEach(this, requests);
+  }
 
   async appendToStream(streamId: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     validateNewEvents(streamId, events);

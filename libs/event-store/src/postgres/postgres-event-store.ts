@@ -2,6 +2,8 @@ import { DatabaseError, Pool, type PoolClient } from 'pg';
 import { IdempotencyConflictError, WrongExpectedRevisionError } from '../event-store.errors';
 import type {
   AppendOptions,
+  AppendOutcome,
+  AppendRequest,
   AppendResult,
   EventStore,
   NewEvent,
@@ -24,6 +26,15 @@ export interface PostgresEventStoreOptions {
   poolSize?: number;
   /** Schema holding the tables; default `event_store`. */
   schema?: string;
+}
+
+interface AppendManyRow {
+  ord: number;
+  positions: string[] | null;
+  next_revision: number | null;
+  duplicate: boolean | null;
+  error_code: string | null;
+  error_detail: string | null;
 }
 
 interface AppendRow {
@@ -113,6 +124,61 @@ export class PostgresEventStore implements EventStore {
         throw err;
       }
     }
+  }
+
+  /** One transaction for all streams (see `append_many`): the group-commit path of ingest. */
+  async appendToStreams(requests: AppendRequest[]): Promise<AppendOutcome[]> {
+    if (requests.length === 0) return [];
+    requests.forEach((r) => validateNewEvents(r.streamId, r.events));
+    const payload = JSON.stringify(
+      requests.map((r) => {
+        const expected = r.expectedRevision ?? 'any';
+        return {
+          streamId: r.streamId,
+          events: r.events.map((e) => ({ eventId: e.eventId, type: e.type, data: e.data, metadata: e.metadata ?? {} })),
+          expectedKind: typeof expected === 'number' ? 'exact' : expected,
+          expectedRevision: typeof expected === 'number' ? expected : null,
+        };
+      }),
+    );
+    const { rows } = await this.withClient((c) =>
+      c.query<AppendManyRow>(
+        `SELECT ord, positions, next_revision, duplicate, error_code, error_detail FROM ${this.schema}.append_many($1)`,
+        [payload],
+      ),
+    );
+    const outcomes: AppendOutcome[] = new Array(requests.length);
+    const retries: number[] = [];
+    for (const row of rows) {
+      const i = row.ord - 1;
+      const request = requests[i];
+      if (row.error_code === null) {
+        outcomes[i] = {
+          ok: true,
+          result: { nextExpectedRevision: row.next_revision!, positions: row.positions!.map((p) => BigInt(p)), duplicate: row.duplicate! },
+        };
+      } else if (row.error_code === 'ESWER') {
+        const actual = Number(row.error_detail);
+        outcomes[i] = {
+          ok: false,
+          error: new WrongExpectedRevisionError(request.streamId, request.expectedRevision ?? 'any', actual === -1 ? 'no_stream' : actual),
+        };
+      } else if (row.error_code === 'ESIDC') {
+        outcomes[i] = {
+          ok: false,
+          error: new IdempotencyConflictError(request.streamId, request.events.map((e) => e.eventId), row.error_detail ?? ''),
+        };
+      } else {
+        retries.push(i); // a concurrent writer committed one of these ids first: classify it alone
+      }
+    }
+    for (const i of retries) {
+      outcomes[i] = await this.appendToStream(requests[i].streamId, requests[i].events, { expectedRevision: requests[i].expectedRevision }).then(
+        (result): AppendOutcome => ({ ok: true, result }),
+        (error: Error): AppendOutcome => ({ ok: false, error }),
+      );
+    }
+    return outcomes;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {

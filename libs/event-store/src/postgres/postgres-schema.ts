@@ -57,76 +57,90 @@ CREATE TABLE IF NOT EXISTS ${s}.streams (
 -- when every id was already stored in this stream, with duplicate = true).
 -- Custom SQLSTATEs: ESWER wrong expected revision (DETAIL = actual revision, -1 = no stream),
 -- ESIDC idempotency conflict (DETAIL = reason), ESTXN not the first write of its transaction.
-CREATE OR REPLACE FUNCTION ${s}.append_to_stream(
-  p_stream_id text, p_events jsonb, p_expected_kind text, p_expected_revision int
+-- Functions hold no data: dropped and recreated on every migration, so a changed signature
+-- never blocks an upgrade.
+DROP FUNCTION IF EXISTS ${s}.append_many(jsonb);
+DROP FUNCTION IF EXISTS ${s}.append_to_stream(text, jsonb, text, int);
+DROP FUNCTION IF EXISTS ${s}.write_events(text, jsonb, uuid[], text, int, bigint[]);
+DROP FUNCTION IF EXISTS ${s}.event_ids(jsonb);
+DROP FUNCTION IF EXISTS ${s}.allocate_positions(int);
+DROP FUNCTION IF EXISTS ${s}.find_stored(text, uuid[]);
+
+-- Ids already stored: all in this stream (a retry: their positions) or none; anything else is a conflict.
+CREATE OR REPLACE FUNCTION ${s}.find_stored(p_stream_id text, p_ids uuid[])
+RETURNS TABLE (stored_count int, positions bigint[], last_revision int)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_n int := coalesce(array_length(p_ids, 1), 0);
+  v_foreign int;
+BEGIN
+  SELECT count(*), count(*) FILTER (WHERE ev.stream_id <> p_stream_id),
+         array_agg(ev.position ORDER BY i.ord), max(ev.revision)
+    INTO stored_count, v_foreign, positions, last_revision
+    FROM unnest(p_ids) WITH ORDINALITY AS i(id, ord)
+    JOIN ${s}.events ev ON ev.event_id = i.id;
+  IF v_foreign > 0 THEN
+    RAISE EXCEPTION USING ERRCODE = 'ESIDC', MESSAGE = 'event id already stored in another stream',
+      DETAIL = 'already stored in another stream';
+  ELSIF stored_count > 0 AND stored_count < v_n THEN
+    RAISE EXCEPTION USING ERRCODE = 'ESIDC', MESSAGE = 'some but not all event ids already stored',
+      DETAIL = 'some but not all already stored';
+  END IF;
+  RETURN NEXT;
+END
+$fn$;
+
+-- Assigns this transaction's xid and draws n positions inside one short lock, so position order
+-- equals transaction-id order (see the comment at the top). Must be the transaction's first write.
+CREATE OR REPLACE FUNCTION ${s}.allocate_positions(p_n int) RETURNS bigint[]
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_positions bigint[];
+BEGIN
+  IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'ESTXN',
+      MESSAGE = 'appends must be the first write of their transaction';
+  END IF;
+  PERFORM pg_advisory_lock(${lockKey(s, 'allocate')});
+  PERFORM pg_current_xact_id();
+  SELECT array_agg(p ORDER BY p) INTO v_positions
+    FROM (SELECT nextval('${s}.events_position_seq') AS p FROM generate_series(1, p_n)) AS seq;
+  PERFORM pg_advisory_unlock(${lockKey(s, 'allocate')});
+  RETURN v_positions;
+END
+$fn$;
+
+-- Writes one stream's events at pre-allocated positions: locks the stream row, checks ids again
+-- (a concurrent appender may just have committed them) and the expected revision.
+CREATE OR REPLACE FUNCTION ${s}.write_events(
+  p_stream_id text, p_events jsonb, p_ids uuid[], p_expected_kind text, p_expected_revision int, p_positions bigint[]
 ) RETURNS TABLE (positions bigint[], next_revision int, duplicate boolean)
 LANGUAGE plpgsql AS $fn$
 DECLARE
   v_n int := jsonb_array_length(p_events);
-  v_ids uuid[];
-  v_found int;
-  v_foreign int;
-  v_positions bigint[];
-  v_stored_positions bigint[];
-  v_last int;
   v_current int;
+  v_stored record;
 BEGIN
-  SELECT array_agg((t.e->>'eventId')::uuid ORDER BY t.ord), count(DISTINCT t.e->>'eventId') INTO v_ids, v_found
-    FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(e, ord);
-  IF v_found <> v_n THEN
-    RAISE EXCEPTION USING ERRCODE = 'ESIDC', MESSAGE = 'same event id twice in one append',
-      DETAIL = 'same event id twice in one append';
+  SELECT st.revision INTO v_current FROM ${s}.streams st WHERE st.stream_id = p_stream_id FOR UPDATE;
+  IF NOT FOUND THEN
+    IF v_n = 0 THEN
+      v_current := -1;
+    ELSE
+      INSERT INTO ${s}.streams (stream_id, revision) VALUES (p_stream_id, -1) ON CONFLICT DO NOTHING
+        RETURNING revision INTO v_current;
+      IF NOT FOUND THEN
+        SELECT st.revision INTO v_current FROM ${s}.streams st WHERE st.stream_id = p_stream_id FOR UPDATE;
+      END IF;
+    END IF;
   END IF;
 
-  -- Retry fast path: no xid, no locks, no positions burned.
-  FOR pass IN 1..2 LOOP
-    SELECT count(*), count(*) FILTER (WHERE ev.stream_id <> p_stream_id),
-           array_agg(ev.position ORDER BY i.ord), max(ev.revision)
-      INTO v_found, v_foreign, v_stored_positions, v_last
-      FROM unnest(v_ids) WITH ORDINALITY AS i(id, ord)
-      JOIN ${s}.events ev ON ev.event_id = i.id;
-    IF v_foreign > 0 THEN
-      RAISE EXCEPTION USING ERRCODE = 'ESIDC', MESSAGE = 'event id already stored in another stream',
-        DETAIL = 'already stored in another stream';
-    ELSIF v_found = v_n AND v_n > 0 THEN
-      RETURN QUERY SELECT v_stored_positions, v_last, true;
+  IF v_n > 0 THEN
+    SELECT * INTO v_stored FROM ${s}.find_stored(p_stream_id, p_ids);
+    IF v_stored.stored_count = v_n THEN
+      RETURN QUERY SELECT v_stored.positions, v_stored.last_revision, true;
       RETURN;
-    ELSIF v_found > 0 THEN
-      RAISE EXCEPTION USING ERRCODE = 'ESIDC', MESSAGE = 'some but not all event ids already stored',
-        DETAIL = 'some but not all already stored';
     END IF;
-
-    EXIT WHEN pass = 2;
-
-    IF v_n > 0 THEN
-      -- Gap safety (see the migration's header): xid and positions drawn in one critical section.
-      IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'ESTXN',
-          MESSAGE = 'append_to_stream must be the first write of its transaction';
-      END IF;
-      PERFORM pg_advisory_lock(${lockKey(s, 'allocate')});
-      PERFORM pg_current_xact_id();
-      SELECT array_agg(p ORDER BY p) INTO v_positions
-        FROM (SELECT nextval('${s}.events_position_seq') AS p FROM generate_series(1, v_n)) AS seq;
-      PERFORM pg_advisory_unlock(${lockKey(s, 'allocate')});
-    END IF;
-
-    -- Concurrency: appenders to one stream queue on its row lock; the second pass of the id check
-    -- then sees what the winner committed (read committed: each statement takes a new snapshot).
-    SELECT st.revision INTO v_current FROM ${s}.streams st WHERE st.stream_id = p_stream_id FOR UPDATE;
-    IF NOT FOUND THEN
-      IF v_n = 0 THEN
-        v_current := -1;
-      ELSE
-        -- A concurrent creator makes this wait for its commit, then do nothing: lock its row instead.
-        INSERT INTO ${s}.streams (stream_id, revision) VALUES (p_stream_id, -1) ON CONFLICT DO NOTHING
-          RETURNING revision INTO v_current;
-        IF NOT FOUND THEN
-          SELECT st.revision INTO v_current FROM ${s}.streams st WHERE st.stream_id = p_stream_id FOR UPDATE;
-        END IF;
-      END IF;
-    END IF;
-  END LOOP;
+  END IF;
 
   IF NOT (p_expected_kind = 'any'
        OR (p_expected_kind = 'no_stream' AND v_current = -1)
@@ -140,13 +154,102 @@ BEGIN
   END IF;
 
   INSERT INTO ${s}.events (position, stream_id, revision, event_id, type, data, metadata)
-  SELECT v_positions[t.ord], p_stream_id, v_current + t.ord::int, (t.e->>'eventId')::uuid, t.e->>'type',
+  SELECT p_positions[t.ord], p_stream_id, v_current + t.ord::int, (t.e->>'eventId')::uuid, t.e->>'type',
          t.e->'data', coalesce(t.e->'metadata', '{}'::jsonb)
     FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(e, ord);
   UPDATE ${s}.streams SET revision = v_current + v_n WHERE stream_id = p_stream_id;
-  -- Delivered at commit; identical payloads within a transaction are folded into one.
-  PERFORM pg_notify('${notificationChannel(s)}', '');
-  RETURN QUERY SELECT v_positions, v_current + v_n, false;
+  RETURN QUERY SELECT p_positions[1:v_n], v_current + v_n, false;
+END
+$fn$;
+
+CREATE OR REPLACE FUNCTION ${s}.event_ids(p_events jsonb) RETURNS uuid[]
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_ids uuid[];
+  v_distinct int;
+BEGIN
+  SELECT array_agg((t.e->>'eventId')::uuid ORDER BY t.ord), count(DISTINCT t.e->>'eventId') INTO v_ids, v_distinct
+    FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(e, ord);
+  IF v_distinct <> jsonb_array_length(p_events) THEN
+    RAISE EXCEPTION USING ERRCODE = 'ESIDC', MESSAGE = 'same event id twice in one append',
+      DETAIL = 'same event id twice in one append';
+  END IF;
+  RETURN coalesce(v_ids, ARRAY[]::uuid[]);
+END
+$fn$;
+
+-- One stream. A retry whose ids are all stored answers from the id index without taking a
+-- position, an xid or any lock.
+CREATE OR REPLACE FUNCTION ${s}.append_to_stream(
+  p_stream_id text, p_events jsonb, p_expected_kind text, p_expected_revision int
+) RETURNS TABLE (positions bigint[], next_revision int, duplicate boolean)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_n int := jsonb_array_length(p_events);
+  v_ids uuid[] := ${s}.event_ids(p_events);
+  v_stored record;
+  v_positions bigint[];
+BEGIN
+  SELECT * INTO v_stored FROM ${s}.find_stored(p_stream_id, v_ids);
+  IF v_n > 0 AND v_stored.stored_count = v_n THEN
+    RETURN QUERY SELECT v_stored.positions, v_stored.last_revision, true;
+    RETURN;
+  END IF;
+  IF v_n > 0 THEN
+    v_positions := ${s}.allocate_positions(v_n);
+  END IF;
+  RETURN QUERY SELECT * FROM ${s}.write_events(p_stream_id, p_events, v_ids, p_expected_kind, p_expected_revision, v_positions);
+  IF v_n > 0 THEN
+    PERFORM pg_notify('${notificationChannel(s)}', '');
+  END IF;
+END
+$fn$;
+
+-- Many streams in one transaction (group commit): one position allocation, one notification,
+-- and per-stream outcomes. A stream whose append fails (wrong revision, id conflict) is rolled
+-- back alone; the others are written. Streams are locked in stream-id order so concurrent
+-- batches cannot deadlock; within one stream the appends keep their order.
+CREATE OR REPLACE FUNCTION ${s}.append_many(p_batch jsonb)
+RETURNS TABLE (ord int, positions bigint[], next_revision int, duplicate boolean, error_code text, error_detail text)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_total int;
+  v_all bigint[];
+  v_offset int := 0;
+  v_item record;
+  v_result record;
+  v_ids uuid[];
+  v_wrote boolean := false;
+  v_state text;
+  v_detail text;
+BEGIN
+  SELECT coalesce(sum(jsonb_array_length(b.item->'events')), 0) INTO v_total
+    FROM jsonb_array_elements(p_batch) AS b(item);
+  IF v_total > 0 THEN
+    v_all := ${s}.allocate_positions(v_total::int);
+  END IF;
+  FOR v_item IN
+    SELECT b.ord::int AS ord, b.item->>'streamId' AS stream_id, b.item->'events' AS events,
+           b.item->>'expectedKind' AS kind, (b.item->>'expectedRevision')::int AS revision,
+           jsonb_array_length(b.item->'events') AS n
+      FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS b(item, ord)
+     ORDER BY b.item->>'streamId', b.ord
+  LOOP
+    BEGIN
+      v_ids := ${s}.event_ids(v_item.events);
+      SELECT * INTO v_result FROM ${s}.write_events(v_item.stream_id, v_item.events, v_ids, v_item.kind,
+        v_item.revision, v_all[v_offset + 1 : v_offset + v_item.n]);
+      v_wrote := v_wrote OR NOT v_result.duplicate;
+      RETURN QUERY SELECT v_item.ord, v_result.positions, v_result.next_revision, v_result.duplicate, NULL::text, NULL::text;
+    EXCEPTION WHEN SQLSTATE 'ESWER' OR SQLSTATE 'ESIDC' OR unique_violation THEN
+      GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_detail = PG_EXCEPTION_DETAIL;
+      RETURN QUERY SELECT v_item.ord, NULL::bigint[], NULL::int, NULL::boolean, v_state, v_detail;
+    END;
+    v_offset := v_offset + v_item.n;
+  END LOOP;
+  IF v_wrote THEN
+    PERFORM pg_notify('${notificationChannel(s)}', '');
+  END IF;
 END
 $fn$;
 `;

@@ -181,6 +181,56 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('appendToStreams (multi-stream append)', () => {
+      it('appends to several streams, each with its own outcome, in request order', async () => {
+        const [a, b, c] = [streamName('customer'), streamName('customer'), streamName('customer')];
+        await store.appendToStream(b, [event('B0')]);
+        const outcomes = await store.appendToStreams([
+          { streamId: a, events: [event('A0'), event('A1')], expectedRevision: 'no_stream' },
+          { streamId: b, events: [event('B1')], expectedRevision: 5 },
+          { streamId: c, events: [event('C0')] },
+          { streamId: a, events: [event('A2')], expectedRevision: 1 },
+        ]);
+        expect(outcomes.map((o) => o.ok)).toEqual([true, false, true, true]);
+        expect(outcomes[1].ok === false && outcomes[1].error).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(outcomes[3].ok && outcomes[3].result.nextExpectedRevision).toBe(2);
+        expect((await store.readStream(a)).map((e) => e.type)).toEqual(['A0', 'A1', 'A2']);
+        expect((await store.readStream(b)).map((e) => e.type)).toEqual(['B0']);
+        expect((await store.readStream(c)).map((e) => e.type)).toEqual(['C0']);
+        const positions = outcomes.flatMap((o) => (o.ok ? o.result.positions : []));
+        expect(new Set(positions).size).toBe(positions.length);
+      });
+
+      it('answers a retried id with its original position, also within one call', async () => {
+        const stream = streamName('customer');
+        const e = event('Ordered');
+        const first = await store.appendToStream(stream, [e]);
+        const outcomes = await store.appendToStreams([
+          { streamId: stream, events: [e] },
+          { streamId: stream, events: [e] },
+        ]);
+        for (const o of outcomes) {
+          expect(o.ok && o.result).toEqual({ nextExpectedRevision: 0, positions: first.positions, duplicate: true });
+        }
+        const fresh = event('Fresh');
+        const twice = await store.appendToStreams([
+          { streamId: stream, events: [fresh] },
+          { streamId: stream, events: [fresh] },
+        ]);
+        expect(twice.map((o) => o.ok && o.result.duplicate)).toEqual([false, true]);
+        expect(await store.readStream(stream)).toHaveLength(2);
+      });
+
+      it('delivers multi-stream appends to subscribers', async () => {
+        const marker = await store.appendToStream(streamName('customer'), [event('Marker')]);
+        const received = subscribe(marker.positions[0]);
+        const streams = [streamName('customer'), streamName('customer')];
+        await store.appendToStreams(streams.map((s) => ({ streamId: s, events: [event('X')] })));
+        const got = await received.waitFor((all) => streams.every((s) => all.some((e) => e.streamId === s)));
+        expect(got.filter((e) => streams.includes(e.streamId))).toHaveLength(2);
+      });
+    });
+
     describe('readAll', () => {
       it('reads events after a position, in position order, up to maxCount', async () => {
         const stream = streamName('customer');
