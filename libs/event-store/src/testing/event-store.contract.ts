@@ -201,6 +201,22 @@ export function describeEventStoreContract(
         expect(new Set(positions).size).toBe(positions.length);
       });
 
+      it('keeps consecutive revisions when one call appends to the same stream several times', async () => {
+        const [a, b] = [streamName('customer'), streamName('customer')];
+        await store.appendToStream(a, [event('A0')]);
+        const outcomes = await store.appendToStreams([
+          { streamId: a, events: [event('A1'), event('A2')] },
+          { streamId: b, events: [event('B0')] },
+          { streamId: a, events: [event('A3')] },
+          { streamId: b, events: [] },
+        ]);
+        expect(outcomes.map((o) => o.ok && o.result.nextExpectedRevision)).toEqual([2, 0, 3, 0]);
+        expect(outcomes[0].ok && outcomes[2].ok && outcomes[2].result.positions[0] > outcomes[0].result.positions[1]).toBe(true);
+        const stored = await store.readStream(a);
+        expect(stored.map((e) => [e.type, e.revision])).toEqual([['A0', 0], ['A1', 1], ['A2', 2], ['A3', 3]]);
+        expectIncreasing(stored.map((e) => e.position));
+      });
+
       it('answers a retried id with its original position, also within one call', async () => {
         const stream = streamName('customer');
         const e = event('Ordered');
