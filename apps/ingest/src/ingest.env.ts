@@ -15,6 +15,10 @@ export class IngestEnv {
   @Expose() @IsString()
   RELAY_NAME: string = 'customer-events-relay';
 
+  /** Most events accepted in one `POST /v1/events:batch` request. */
+  @Expose() @IsInt() @Min(1)
+  INGEST_BATCH_LIMIT: number = 1000;
+
   /** Most events one group commit writes in one transaction. */
   @Expose() @IsInt() @Min(1)
   INGEST_GROUP_COMMIT_MAX_BATCH: number = 500;

@@ -103,6 +103,39 @@ describe('POST /v1/events', () => {
   });
 });
 
+describe('POST /v1/events:batch', () => {
+  it('stores the valid events, reports each invalid one by index, and answers 202', async () => {
+    const dup = randomUUID();
+    const res = await http()
+      .post('/v1/events:batch')
+      .send({
+        events: [
+          { id: dup, type: 'crm.customer.registered', customerId: 'batch-1', data: { email: 'b1@example.com' } },
+          { type: 'crm.order.completed', customerId: 'batch-1', data: { orderId: 'o-1', totalMinor: 'ten', currency: 'EUR' } },
+          { type: 'crm.order.completed', customerId: 'batch-2', data: { orderId: 'o-2', totalMinor: 900, currency: 'EUR' } },
+          { id: dup, type: 'crm.customer.registered', customerId: 'batch-1', data: { email: 'b1@example.com' } },
+        ],
+      })
+      .expect(202);
+    expect(res.body).toMatchObject({ accepted: 3, rejected: 1 });
+    expect(res.body.results.map((r: { index: number; ok: boolean }) => [r.index, r.ok])).toEqual([[0, true], [1, false], [2, true], [3, true]]);
+    expect(res.body.results[1].errors[0].field).toBe('data.totalMinor');
+    expect(res.body.results[3]).toMatchObject({ duplicate: true, position: res.body.results[0].position });
+    expect(await store.readStream('customer-batch-1')).toHaveLength(1);
+    expect(await store.readStream('customer-batch-2')).toHaveLength(1);
+  });
+
+  it('answers 400 when no event is valid, when the batch is empty or too large, or not a batch', async () => {
+    const none = await http().post('/v1/events:batch').send({ events: [{ type: 'crm.nope' }] }).expect(400);
+    expect(none.body).toMatchObject({ accepted: 0, rejected: 1 });
+    await http().post('/v1/events:batch').send({ events: [] }).expect(400);
+    await http().post('/v1/events:batch').send([{}]).expect(400);
+    const tooMany = Array.from({ length: settings.ingest.INGEST_BATCH_LIMIT + 1 }, () => ({}));
+    const res = await http().post('/v1/events:batch').send({ events: tooMany }).expect(400);
+    expect(res.body.errors[0].messages[0]).toMatch(/between 1 and/);
+  });
+});
+
 describe('relay', () => {
   it('publishes stored events to the customer-events topic keyed by customer, with ids in headers', async () => {
     const id = randomUUID();

@@ -1,16 +1,28 @@
-import { BadRequestException, Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { BadRequestException, Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CUSTOMER_EVENT_TYPES } from '@crm/contracts';
 import { fieldErrorsResponse } from '@crm/platform';
+import { INGEST_SETTINGS, type IngestSettings } from '../ingest.env';
 import { RecordCustomerEventHandler, type RecordedEvent } from './record-customer-event.handler';
 
+export type BatchItemResult = ({ index: number; ok: true } & RecordedEvent) | { index: number; ok: false; errors: { field: string; messages: readonly string[] }[] };
+
+export interface BatchResponse {
+  accepted: number;
+  rejected: number;
+  results: BatchItemResult[];
+}
+
 @ApiTags('events')
-@Controller('v1/events')
+@Controller('v1')
 export class EventsHttpController {
-  constructor(private readonly handler: RecordCustomerEventHandler) {}
+  constructor(
+    private readonly handler: RecordCustomerEventHandler,
+    @Inject(INGEST_SETTINGS) private readonly settings: IngestSettings,
+  ) {}
 
   /** Body validation happens in the shared handler (not a pipe) so HTTP and Kafka ingest judge alike. */
-  @Post()
+  @Post('events')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Record one customer event', description: `Types: ${CUSTOMER_EVENT_TYPES.join(', ')}` })
   @ApiBody({
@@ -40,5 +52,43 @@ export class EventsHttpController {
     const outcome = await this.handler.record(body);
     if (!outcome.ok) throw new BadRequestException(fieldErrorsResponse(outcome.errors, 'Invalid event'));
     return outcome.recorded;
+  }
+
+  /**
+   * Up to INGEST_BATCH_LIMIT events; each is validated and stored on its own, so one bad event
+   * never costs the good ones. 202 when at least one was accepted (each item reports its index,
+   * position or errors); 400 when none was.
+   */
+  @Post('events\\:batch')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Record many customer events; partial success reported per item' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['events'],
+      properties: { events: { type: 'array', items: { type: 'object' }, description: 'Events shaped as for POST /v1/events' } },
+    },
+  })
+  @ApiAcceptedResponse({ description: '{ accepted, rejected, results: [{ index, ok, eventId, position, ... } | { index, ok: false, errors }] }' })
+  @ApiBadRequestResponse({ description: 'Not a batch, too many events, or no event valid' })
+  async recordBatch(@Body() body: unknown): Promise<BatchResponse> {
+    const events = (body as { events?: unknown } | null)?.events;
+    const limit = this.settings.ingest.INGEST_BATCH_LIMIT;
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || !Array.isArray(events) || Object.keys(body).length !== 1) {
+      throw new BadRequestException(fieldErrorsResponse([{ field: 'events', messages: ['body must be { "events": [ ... ] }'] }], 'Invalid batch'));
+    }
+    if (events.length === 0 || events.length > limit) {
+      throw new BadRequestException(
+        fieldErrorsResponse([{ field: 'events', messages: [`events must hold between 1 and ${limit} events`] }], 'Invalid batch'),
+      );
+    }
+    const outcomes = await this.handler.recordMany(events);
+    const results: BatchItemResult[] = outcomes.map((o, index) =>
+      o.ok ? { index, ok: true, ...o.recorded } : { index, ok: false, errors: o.errors },
+    );
+    const accepted = results.filter((r) => r.ok).length;
+    const response = { accepted, rejected: results.length - accepted, results };
+    if (accepted === 0) throw new BadRequestException({ ...fieldErrorsResponse([], 'No event in the batch is valid'), ...response });
+    return response;
   }
 }

@@ -38,6 +38,12 @@ export class RecordCustomerEventHandler {
     this.rejected = metrics.counter('ingest_events_rejected_total', 'Events refused by validation');
   }
 
+  /** Many events, each judged and stored on its own; outcomes in input order. */
+  recordMany(inputs: readonly unknown[]): Promise<RecordOutcome[]> {
+    // All appends are queued at once, so the group commit writes them in a few transactions.
+    return Promise.all(inputs.map((input) => this.record(input)));
+  }
+
   async record(input: unknown): Promise<RecordOutcome> {
     const validation = validateCustomerEvent(input, { maxFutureSkewMs: this.settings.ingest.INGEST_MAX_FUTURE_SKEW_MS });
     if (!validation.ok) {

@@ -221,75 +221,77 @@ DECLARE
   v_item record;
   v_result record;
   v_ids uuid[];
+  v_streams text[];
   v_wrote boolean := false;
   v_state text;
   v_detail text;
   v_simple boolean;
 BEGIN
-  -- Positions first: allocation must be the transaction's first write (temp tables write too).
-  SELECT coalesce(sum(jsonb_array_length(b.item->'events')), 0) INTO v_total
+  -- Positions first: allocation must be the transaction's first write.
+  SELECT coalesce(sum(jsonb_array_length(b.item->'events')), 0), bool_and(b.item->>'expectedKind' = 'any'),
+         array_agg(DISTINCT b.item->>'streamId')
+    INTO v_total, v_simple, v_streams
     FROM jsonb_array_elements(p_batch) AS b(item);
   IF v_total > 0 THEN
     v_all := ${s}.allocate_positions(v_total::int);
   END IF;
-  CREATE TEMP TABLE IF NOT EXISTS pg_temp.append_batch (
-    ord int, stream_id text, kind text, revision int, n int, events jsonb
-  ) ON COMMIT DELETE ROWS;
-  INSERT INTO pg_temp.append_batch
-  SELECT b.ord::int, b.item->>'streamId', b.item->>'expectedKind', (b.item->>'expectedRevision')::int,
-         jsonb_array_length(b.item->'events'), b.item->'events'
-    FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS b(item, ord);
 
-  -- Fast path: every append is 'any', no event id repeats within the batch or exists already.
-  SELECT bool_and(kind = 'any') INTO v_simple FROM pg_temp.append_batch;
-  IF v_simple THEN
-    SELECT count(*) = count(DISTINCT e->>'eventId')
-       AND NOT EXISTS (SELECT 1 FROM ${s}.events ev
-                        WHERE ev.event_id = ANY (array_agg((e->>'eventId')::uuid)))
-      INTO v_simple
-      FROM pg_temp.append_batch b, jsonb_array_elements(b.events) AS e;
+  -- Fast path: every append is 'any' and no event id repeats within the batch or exists already.
+  IF v_simple AND v_total > 0 THEN
+    SELECT array_agg((t.e->>'eventId')::uuid) INTO v_ids
+      FROM jsonb_array_elements(p_batch) AS b(item), jsonb_array_elements(b.item->'events') AS t(e);
+    v_simple := cardinality(v_ids) = (SELECT count(DISTINCT x) FROM unnest(v_ids) AS x)
+      AND NOT EXISTS (SELECT 1 FROM ${s}.events ev WHERE ev.event_id = ANY (v_ids));
   END IF;
 
   IF v_simple THEN
     INSERT INTO ${s}.streams (stream_id, revision)
-    SELECT DISTINCT stream_id, -1 FROM pg_temp.append_batch ORDER BY 1
+    SELECT x, -1 FROM unnest(v_streams) AS x ORDER BY 1
     ON CONFLICT DO NOTHING;
-    CREATE TEMP TABLE IF NOT EXISTS pg_temp.append_streams (stream_id text PRIMARY KEY, revision int) ON COMMIT DELETE ROWS;
-    INSERT INTO pg_temp.append_streams
-    SELECT st.stream_id, st.revision FROM ${s}.streams st
-     WHERE st.stream_id IN (SELECT DISTINCT stream_id FROM pg_temp.append_batch)
-     ORDER BY st.stream_id FOR UPDATE OF st;
-    -- Each event's place: positions in batch order, revisions consecutive per stream in order.
-    CREATE TEMP TABLE IF NOT EXISTS pg_temp.append_rows (
-      ord int, stream_id text, revision int, position bigint, e jsonb
-    ) ON COMMIT DELETE ROWS;
-    INSERT INTO pg_temp.append_rows
-    SELECT x.ord, x.stream_id,
-           st.revision + row_number() OVER (PARTITION BY x.stream_id ORDER BY x.ord, x.k)::int,
-           v_all[row_number() OVER (ORDER BY x.ord, x.k)], x.e
-      FROM (SELECT b.ord, b.stream_id, t.e, t.k
-              FROM pg_temp.append_batch b, jsonb_array_elements(b.events) WITH ORDINALITY AS t(e, k)) x
-      JOIN pg_temp.append_streams st ON st.stream_id = x.stream_id;
-    INSERT INTO ${s}.events (position, stream_id, revision, event_id, type, data, metadata)
-    SELECT r.position, r.stream_id, r.revision, (r.e->>'eventId')::uuid, r.e->>'type', r.e->'data',
-           coalesce(r.e->'metadata', '{}'::jsonb)
-      FROM pg_temp.append_rows r ORDER BY r.position;
-    UPDATE ${s}.streams st SET revision = m.revision
-      FROM (SELECT stream_id, max(revision) AS revision FROM pg_temp.append_rows GROUP BY stream_id) m
-     WHERE st.stream_id = m.stream_id;
-    IF v_total > 0 THEN
-      PERFORM pg_notify('${notificationChannel(s)}', '');
-    END IF;
     RETURN QUERY
-      SELECT r.ord, array_agg(r.position ORDER BY r.position), max(r.revision), false, NULL::text, NULL::text
-        FROM pg_temp.append_rows r GROUP BY r.ord
-      UNION ALL
-      SELECT b.ord, ARRAY[]::bigint[], coalesce(st.revision, -1), false, NULL::text, NULL::text
-        FROM pg_temp.append_batch b LEFT JOIN ${s}.streams st ON st.stream_id = b.stream_id WHERE b.n = 0;
+    WITH locked AS (
+      SELECT st.stream_id, st.revision FROM ${s}.streams st
+       WHERE st.stream_id = ANY (v_streams) ORDER BY st.stream_id FOR UPDATE
+    ), placed AS (
+      -- Positions in batch order; revisions consecutive per stream, in batch order.
+      SELECT x.ord, x.stream_id, x.e,
+             l.revision + row_number() OVER (PARTITION BY x.stream_id ORDER BY x.ord, x.k)::int AS revision,
+             v_all[row_number() OVER (ORDER BY x.ord, x.k)] AS position
+        FROM (SELECT b.ord::int AS ord, b.item->>'streamId' AS stream_id, t.e, t.k
+                FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS b(item, ord),
+                     jsonb_array_elements(b.item->'events') WITH ORDINALITY AS t(e, k)) x
+        JOIN locked l ON l.stream_id = x.stream_id
+    ), inserted AS (
+      INSERT INTO ${s}.events (position, stream_id, revision, event_id, type, data, metadata)
+      SELECT p.position, p.stream_id, p.revision, (p.e->>'eventId')::uuid, p.e->>'type', p.e->'data',
+             coalesce(p.e->'metadata', '{}'::jsonb)
+        FROM placed p ORDER BY p.position
+      RETURNING 1
+    ), updated AS (
+      UPDATE ${s}.streams st SET revision = m.revision
+        FROM (SELECT p.stream_id, max(p.revision) AS revision FROM placed p GROUP BY p.stream_id) m
+       WHERE st.stream_id = m.stream_id
+      RETURNING 1
+    )
+    SELECT b.ord::int,
+           coalesce((SELECT array_agg(p.position ORDER BY p.position) FROM placed p WHERE p.ord = b.ord), ARRAY[]::bigint[]),
+           coalesce((SELECT max(p.revision) FROM placed p WHERE p.ord = b.ord),
+                    (SELECT max(p.revision) FROM placed p WHERE p.stream_id = b.item->>'streamId' AND p.ord < b.ord),
+                    (SELECT l.revision FROM locked l WHERE l.stream_id = b.item->>'streamId')),
+           false, NULL::text, NULL::text
+      FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS b(item, ord);
+    -- (Data-modifying WITH parts run to completion whether or not the final SELECT reads them.)
+    PERFORM pg_notify('${notificationChannel(s)}', '');
     RETURN;
   END IF;
 
-  FOR v_item IN SELECT * FROM pg_temp.append_batch b ORDER BY b.stream_id, b.ord LOOP
+  FOR v_item IN
+    SELECT b.ord::int AS ord, b.item->>'streamId' AS stream_id, b.item->'events' AS events,
+           b.item->>'expectedKind' AS kind, (b.item->>'expectedRevision')::int AS revision,
+           jsonb_array_length(b.item->'events') AS n
+      FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS b(item, ord)
+     ORDER BY b.item->>'streamId', b.ord
+  LOOP
     BEGIN
       v_ids := ${s}.event_ids(v_item.events);
       SELECT * INTO v_result FROM ${s}.write_events(v_item.stream_id, v_item.events, v_ids, v_item.kind,
