@@ -1,5 +1,6 @@
 /**
- * Platform end to end: N events POSTed to ingest (closed loop, fixed concurrency, keep-alive),
+ * Platform end to end: N events POSTed to ingest (closed loop, fixed concurrency, keep-alive; one
+ * event per request, or batches to /v1/events:batch as integrators with volume send them),
  * stored in PostgreSQL, relayed to Kafka, projected by profile into MongoDB. The clock runs from
  * the first request until the read model itself (sum of `eventCount` over `customer_profiles`)
  * accounts for every accepted event — profile's /metrics only drives the progress bar.
@@ -20,6 +21,8 @@ export interface E2eOptions {
   customers: number;
   customerPrefix: string;
   concurrency: number;
+  /** Events per request: 1 posts to /v1/events, more posts `{ events: [...] }` to /v1/events:batch. */
+  batchSize: number;
   /** Give up waiting for the read model after this long without progress. */
   stallTimeoutMs: number;
 }
@@ -42,10 +45,10 @@ export interface E2eResult {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** POST with a few retries on transport errors/5xx; the event id makes retries idempotent. */
-export async function postEvent(port: number, body: string, agent: http.Agent): Promise<{ status: number; body: string }> {
+export async function postEvent(port: number, body: string, agent: http.Agent, path = '/v1/events'): Promise<{ status: number; body: string }> {
   let last: { status: number; body: string } = { status: 0, body: '' };
   for (let attempt = 0; attempt < 3; attempt++) {
-    last = await httpPostJson(port, '/v1/events', body, agent).catch((e: Error) => ({ status: 0, body: e.message }));
+    last = await httpPostJson(port, path, body, agent).catch((e: Error) => ({ status: 0, body: e.message }));
     if (last.status !== 0 && last.status < 500) return last;
     await sleep(50 * (attempt + 1));
   }
@@ -61,7 +64,14 @@ export async function runPlatformE2e(o: E2eOptions): Promise<E2eResult> {
     (await profiles.aggregate<{ n: number }>([{ $group: { _id: null, n: { $sum: '$eventCount' } } }]).toArray())[0]?.n ?? 0;
   const projected = async () => promCounter((await httpGet(o.profilePort, '/metrics')).body, 'projection_events_total');
 
-  const bodies = Array.from({ length: o.events }, (_, i) => JSON.stringify(ingestRequest(i, o.customerPrefix, o.customers)));
+  const requests = Array.from({ length: o.events }, (_, i) => ingestRequest(i, o.customerPrefix, o.customers));
+  const batch = Math.max(1, o.batchSize);
+  const path = batch > 1 ? '/v1/events:batch' : '/v1/events';
+  const bodies: { body: string; count: number }[] = [];
+  for (let i = 0; i < requests.length; i += batch) {
+    const chunk = requests.slice(i, i + batch);
+    bodies.push({ body: JSON.stringify(batch > 1 ? { events: chunk } : chunk[0]), count: chunk.length });
+  }
   const baseline = await projected().catch(() => 0); // profile may already have counted events of this topic
   const latencies: number[] = [];
   let accepted = 0;
@@ -84,13 +94,16 @@ export async function runPlatformE2e(o: E2eOptions): Promise<E2eResult> {
   let next = 0;
   const worker = async () => {
     while (next < bodies.length) {
-      const body = bodies[next++];
+      const { body, count } = bodies[next++];
       const t0 = performance.now();
-      const res = await postEvent(o.ingestPort, body, agent);
+      const res = await postEvent(o.ingestPort, body, agent, path);
       latencies.push(performance.now() - t0);
-      if (res.status === 202) accepted++;
-      else {
-        failed++;
+      if (res.status === 202) {
+        const stored = batch > 1 ? (JSON.parse(res.body) as { accepted: number }).accepted : 1;
+        accepted += stored;
+        failed += count - stored;
+      } else {
+        failed += count;
         firstFailure ||= `${res.status} ${res.body.slice(0, 200)}`;
       }
     }
