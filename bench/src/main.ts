@@ -14,7 +14,7 @@
  * for single-event POSTs), BENCH_BATCH_CONCURRENCY (8), BENCH_CONCURRENCY (64, when BENCH_BATCH=1), BENCH_CUSTOMERS (1000),
  * BENCH_RATE (1000), BENCH_RATE_SECONDS (10), BENCH_RATE_CONNECTIONS (128), BENCH_SAMPLES (200),
  * BENCH_INGEST_PORT (4101), BENCH_PROFILE_PORT (4102), BENCH_SERVICE_NODE_OPTIONS (node flags
- * for the spawned services).
+ * for the spawned services; default: the deployed ones, a bounded heap).
  */
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';

@@ -9,6 +9,9 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 
+/** Same node flags as the Dockerfiles and infra/local/run-platform. */
+export const SERVICE_NODE_OPTIONS = '--max-old-space-size=128 --max-semi-space-size=4';
+
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const CRM_INFRA = path.join(REPO_ROOT, 'infra/local/crm-infra');
 
@@ -129,14 +132,8 @@ export function spawnService(name: 'ingest' | 'profile', port: number, env: Reco
       HOME: process.env.HOME ?? '',
       NODE_ENV: 'production',
       PORT: String(port),
-      // Escape hatch for node flags (e.g. --max-old-space-size, or `-r ts-node/register/transpile-only`
-      // when dist/ requires workspace libs as .ts; TS_NODE_PROJECT then follows). Empty by default.
-      ...(process.env.BENCH_SERVICE_NODE_OPTIONS
-        ? {
-            NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS,
-            ...(process.env.TS_NODE_PROJECT ? { TS_NODE_PROJECT: path.resolve(process.env.TS_NODE_PROJECT) } : {}),
-          }
-        : {}),
+      // The services' runtime flags as deployed (Dockerfiles, infra/local/run-platform): a bounded heap.
+      NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS ?? SERVICE_NODE_OPTIONS,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
