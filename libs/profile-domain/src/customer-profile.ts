@@ -43,6 +43,10 @@ const emptyProfile = (customerId: string, time: string): CustomerProfile => ({
 const laterOf = (a: string, b: string): string => (Date.parse(b) > Date.parse(a) ? b : a);
 const earlierOf = (a: string, b: string): string => (Date.parse(b) < Date.parse(a) ? b : a);
 
+/** Absent fields keep their value (and are not stored as nulls). */
+const definedOnly = <T extends object>(fields: T): Partial<T> =>
+  Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+
 const stageFor = (orders: number): LifecycleStage =>
   orders === 0 ? 'registered' : orders === 1 ? 'first-time-customer' : 'repeat-customer';
 
@@ -59,12 +63,11 @@ export function evolveProfile(state: CustomerProfile | null, envelope: EventEnve
   switch (event.type) {
     case CUSTOMER_REGISTERED: {
       const { email, firstName, lastName, country, birthDate } = event.data;
-      return { ...touched, email, firstName, lastName, country, birthDate, registeredAt: event.time };
+      return { ...touched, ...definedOnly({ email, firstName, lastName, country, birthDate }), registeredAt: event.time };
     }
     case PROFILE_UPDATED: {
       const { preferences, ...fields } = event.data;
-      const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-      return { ...touched, ...defined, preferences: { ...touched.preferences, ...(preferences ?? {}) } };
+      return { ...touched, ...definedOnly(fields), preferences: { ...touched.preferences, ...(preferences ?? {}) } };
     }
     case ORDER_COMPLETED: {
       const orders = touched.orders + 1;

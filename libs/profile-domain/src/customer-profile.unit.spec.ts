@@ -17,6 +17,7 @@ describe('evolveProfile', () => {
     expect(p).toMatchObject({ email: 'a@x.io', firstName: 'Ann', lastName: 'Lee', country: 'FR', eventCount: 3 });
     expect(p.preferences).toEqual({ newsletter: 'weekly', sms: 'no' });
     expect(p.lastSeenAt).toBe('2026-01-03T00:00:00.000Z');
+    expect(Object.keys(p)).not.toContain('birthDate');
   });
 
   it('counts orders and revenue per currency and moves the lifecycle stage', () => {

@@ -1,0 +1,53 @@
+import type { StoredEvent } from '@crm/event-store';
+import { EventHeaders } from '@crm/contracts';
+import { MalformedMessageError, parseCustomerEventMessage, toKafkaMessage, toNewEvent } from './event-mapping';
+
+const envelope = {
+  id: '6f1c2a52-6a57-4f5e-9d1e-0a3e2b1c4d5e',
+  type: 'crm.order.completed',
+  schemaVersion: 1,
+  source: 'shop',
+  subject: 'c-7',
+  time: '2026-02-01T10:00:00.000Z',
+  data: { orderId: 'o-1', totalMinor: 100, currency: 'EUR' },
+  correlationId: 'corr-1',
+};
+
+describe('event mapping', () => {
+  it('round-trips an envelope through the store and a Kafka message', () => {
+    const newEvent = toNewEvent(envelope);
+    const stored: StoredEvent = {
+      ...newEvent,
+      metadata: newEvent.metadata ?? {},
+      streamId: 'customer-c-7',
+      revision: 4,
+      position: 123n,
+      recordedAt: new Date('2026-02-01T10:00:01.000Z'),
+    };
+    const message = toKafkaMessage(stored);
+    expect(message.key).toBe('c-7');
+    expect(message.headers).toMatchObject({
+      [EventHeaders.eventId]: envelope.id,
+      [EventHeaders.streamRevision]: '4',
+      [EventHeaders.position]: '123',
+      [EventHeaders.correlationId]: 'corr-1',
+    });
+    const record = parseCustomerEventMessage({
+      key: Buffer.from(String(message.key)),
+      value: Buffer.from(String(message.value)),
+      headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, Buffer.from(String(v))])),
+      timestamp: '0',
+      attributes: 0,
+      offset: '0',
+      size: 0,
+    });
+    expect(record).toEqual({ envelope, streamRevision: 4, position: '123' });
+  });
+
+  it('rejects messages a projection cannot use', () => {
+    const base = { key: null, timestamp: '0', attributes: 0, offset: '0', size: 0 };
+    expect(() => parseCustomerEventMessage({ ...base, value: Buffer.from('not json'), headers: {} })).toThrow(MalformedMessageError);
+    expect(() => parseCustomerEventMessage({ ...base, value: Buffer.from(JSON.stringify(envelope)), headers: {} })).toThrow(/stream-revision/);
+    expect(() => parseCustomerEventMessage({ ...base, value: null, headers: {} })).toThrow(/empty/);
+  });
+});
