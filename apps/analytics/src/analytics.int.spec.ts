@@ -1,25 +1,15 @@
 import type { INestApplication } from '@nestjs/common';
-import { getConnectionToken } from '@nestjs/mongoose';
-import { Test } from '@nestjs/testing';
-import { Kafka, logLevel } from 'kafkajs';
-import type { Connection } from 'mongoose';
 import request from 'supertest';
 import type { CustomerEventRecord, EventEnvelope } from '@crm/contracts';
-import { ReadSideService } from '@crm/projections';
+import type { ReadSideService } from '@crm/projections';
+import { isolatedReadSideEnv, startReadSideApp, stopReadSideApp, type ReadSideTestApp } from '@crm/projections/testing';
 import { loadAnalyticsSettings } from './analytics.env';
 import { AnalyticsModule } from './analytics.module';
 
-// Real MongoDB-wire server and Kafka (infra/local/crm-infra up); a fresh database, topic prefix and
-// consumer group per run, so the background consumer neither reads nor disturbs anyone's events.
-const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
-const settings = loadAnalyticsSettings({
-  ...process.env,
-  MONGODB_DB: `it_analytics_${stamp}`,
-  KAFKA_TOPIC_PREFIX: `it${stamp}.`,
-  KAFKA_CONSUMER_GROUP: `it-analytics-${stamp}`,
-  LOG_LEVEL: 'warn',
-});
+// Real MongoDB-wire server and Kafka (infra/local/crm-infra up), isolated per run (isolatedReadSideEnv).
+const settings = loadAnalyticsSettings(isolatedReadSideEnv('analytics'));
 
+let test: ReadSideTestApp;
 let app: INestApplication;
 let readSide: ReadSideService;
 
@@ -39,20 +29,11 @@ const batch = [
 ];
 
 beforeAll(async () => {
-  const moduleRef = await Test.createTestingModule({ imports: [AnalyticsModule.register(settings)] }).compile();
-  app = moduleRef.createNestApplication({ logger: ['error'] });
-  await app.init();
-  readSide = app.get(ReadSideService);
+  test = await startReadSideApp(AnalyticsModule.register(settings), settings.kafka);
+  ({ app, readSide } = test);
 });
 
-afterAll(async () => {
-  await app.get<Connection>(getConnectionToken()).dropDatabase();
-  await app.close();
-  const admin = new Kafka({ brokers: settings.kafka.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.startsWith(settings.kafka.KAFKA_TOPIC_PREFIX)) });
-  await admin.disconnect();
-});
+afterAll(() => stopReadSideApp(test));
 
 describe('daily KPIs read model', () => {
   it('sums customer-days per UTC day, counting the same batch applied twice once', async () => {

@@ -1,26 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
-import { getConnectionToken } from '@nestjs/mongoose';
-import { Test } from '@nestjs/testing';
-import { Kafka, logLevel } from 'kafkajs';
-import type { Connection } from 'mongoose';
 import request from 'supertest';
 import type { CustomerEventRecord, EventEnvelope } from '@crm/contracts';
 import { DEFAULT_PROGRAM } from '@crm/loyalty-domain';
-import { ReadSideService } from '@crm/projections';
+import type { ReadSideService } from '@crm/projections';
+import { isolatedReadSideEnv, startReadSideApp, stopReadSideApp, type ReadSideTestApp } from '@crm/projections/testing';
 import { loadLoyaltySettings } from './loyalty.env';
 import { LoyaltyModule } from './loyalty.module';
 
-// Real MongoDB-wire server and Kafka (infra/local/crm-infra up); a fresh database, topic prefix and
-// consumer group per run, so the background consumer neither reads nor disturbs anyone's events.
-const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
-const settings = loadLoyaltySettings({
-  ...process.env,
-  MONGODB_DB: `it_loyalty_${stamp}`,
-  KAFKA_TOPIC_PREFIX: `it${stamp}.`,
-  KAFKA_CONSUMER_GROUP: `it-loyalty-${stamp}`,
-  LOG_LEVEL: 'warn',
-});
+// Real MongoDB-wire server and Kafka (infra/local/crm-infra up), isolated per run (isolatedReadSideEnv).
+const settings = loadLoyaltySettings(isolatedReadSideEnv('loyalty'));
 
+let test: ReadSideTestApp;
 let app: INestApplication;
 let readSide: ReadSideService;
 
@@ -41,20 +31,11 @@ const batch = [
 ];
 
 beforeAll(async () => {
-  const moduleRef = await Test.createTestingModule({ imports: [LoyaltyModule.register(settings)] }).compile();
-  app = moduleRef.createNestApplication({ logger: ['error'] });
-  await app.init();
-  readSide = app.get(ReadSideService);
+  test = await startReadSideApp(LoyaltyModule.register(settings), settings.kafka);
+  ({ app, readSide } = test);
 });
 
-afterAll(async () => {
-  await app.get<Connection>(getConnectionToken()).dropDatabase();
-  await app.close();
-  const admin = new Kafka({ brokers: settings.kafka.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: (await admin.listTopics()).filter((t) => t.startsWith(settings.kafka.KAFKA_TOPIC_PREFIX)) });
-  await admin.disconnect();
-});
+afterAll(() => stopReadSideApp(test));
 
 describe('loyalty balance read model', () => {
   it('earns points once when the same batch is applied twice', async () => {

@@ -1,22 +1,15 @@
 import type { INestApplication } from '@nestjs/common';
-import { getConnectionToken } from '@nestjs/mongoose';
-import { Test } from '@nestjs/testing';
-import type { Connection } from 'mongoose';
 import request from 'supertest';
 import type { CustomerEventRecord, EventEnvelope } from '@crm/contracts';
-import { ReadSideService } from '@crm/projections';
+import type { ReadSideService } from '@crm/projections';
+import { isolatedReadSideEnv, startReadSideApp, stopReadSideApp, type ReadSideTestApp } from '@crm/projections/testing';
 import { loadProfileSettings } from './profile.env';
 import { ProfileModule } from './profile.module';
 
-// Real MongoDB-wire server (infra/local/crm-infra up); a fresh database per run.
-const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
-const settings = loadProfileSettings({
-  ...process.env,
-  MONGODB_DB: `it_profile_${stamp}`,
-  KAFKA_TOPIC_PREFIX: `it${stamp}.`,
-  LOG_LEVEL: 'warn',
-});
+// Real MongoDB-wire server and Kafka (infra/local/crm-infra up), isolated per run (isolatedReadSideEnv).
+const settings = loadProfileSettings(isolatedReadSideEnv('profile'));
 
+let test: ReadSideTestApp;
 let app: INestApplication;
 let readSide: ReadSideService;
 
@@ -33,16 +26,11 @@ const journey = [
 ];
 
 beforeAll(async () => {
-  const moduleRef = await Test.createTestingModule({ imports: [ProfileModule.register(settings)] }).compile();
-  app = moduleRef.createNestApplication({ logger: ['error'] });
-  await app.init();
-  readSide = app.get(ReadSideService);
+  test = await startReadSideApp(ProfileModule.register(settings), settings.kafka);
+  ({ app, readSide } = test);
 });
 
-afterAll(async () => {
-  await app.get<Connection>(getConnectionToken()).dropDatabase();
-  await app.close();
-});
+afterAll(() => stopReadSideApp(test));
 
 describe('customer profile read model', () => {
   it('projects a journey and serves it by customer id', async () => {
