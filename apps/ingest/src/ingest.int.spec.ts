@@ -87,6 +87,19 @@ describe('POST /v1/events', () => {
     expect(await store.readStream('customer-carol')).toHaveLength(1);
   });
 
+  it('treats a retry with the same Idempotency-Key as the same event', async () => {
+    const key = `order-${randomUUID()}-completed`;
+    const body = { type: 'crm.order.completed', customerId: 'fay', data: { orderId: 'o-7', totalMinor: 700, currency: 'EUR' } };
+    const first = await http().post('/v1/events').set('Idempotency-Key', key).send(body).expect(202);
+    const retry = await http().post('/v1/events').set('Idempotency-Key', key).send(body).expect(202);
+    expect(retry.body).toMatchObject({ eventId: first.body.eventId, position: first.body.position, duplicate: true });
+    const other = await http().post('/v1/events').set('Idempotency-Key', `${key}-2`).send(body).expect(202);
+    expect(other.body.duplicate).toBe(false);
+    expect(await store.readStream('customer-fay')).toHaveLength(2);
+    const bad = await http().post('/v1/events').set('Idempotency-Key', 'has space').send(body).expect(400);
+    expect(bad.body.errors[0].field).toBe('Idempotency-Key');
+  });
+
   it('answers 400 with field-level messages and stores nothing for an invalid event', async () => {
     const res = await http()
       .post('/v1/events')

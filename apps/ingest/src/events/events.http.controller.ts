@@ -1,8 +1,9 @@
-import { BadRequestException, Body, Controller, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, Controller, Headers, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CUSTOMER_EVENT_TYPES } from '@crm/contracts';
 import { fieldErrorsResponse } from '@crm/platform';
 import { INGEST_SETTINGS, type IngestSettings } from '../ingest.env';
+import { eventIdForIdempotencyKey, IDEMPOTENCY_KEY_HEADER, idempotencyKeyProblem } from './idempotency-key';
 import { RecordCustomerEventHandler, type RecordedEvent } from './record-customer-event.handler';
 
 export type BatchItemResult = ({ index: number; ok: true } & RecordedEvent) | { index: number; ok: false; errors: { field: string; messages: readonly string[] }[] };
@@ -48,8 +49,13 @@ export class EventsHttpController {
   })
   @ApiAcceptedResponse({ description: 'Stored; body has eventId, streamId, revision, position, duplicate' })
   @ApiBadRequestResponse({ description: 'Field-level validation errors' })
-  async record(@Body() body: unknown): Promise<RecordedEvent> {
-    const outcome = await this.handler.record(body);
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Retries with the same key store nothing new and answer with the original position (an `id` in the body wins)',
+  })
+  async record(@Body() body: unknown, @Headers(IDEMPOTENCY_KEY_HEADER) idempotencyKey?: string): Promise<RecordedEvent> {
+    const outcome = await this.handler.record(withIdempotencyKey(body, idempotencyKey));
     if (!outcome.ok) throw new BadRequestException(fieldErrorsResponse(outcome.errors, 'Invalid event'));
     return outcome.recorded;
   }
@@ -91,4 +97,13 @@ export class EventsHttpController {
     if (accepted === 0) throw new BadRequestException({ ...fieldErrorsResponse([], 'No event in the batch is valid'), ...response });
     return response;
   }
+}
+
+/** Gives a body without `id` the event id its Idempotency-Key stands for. */
+function withIdempotencyKey(body: unknown, key: string | undefined): unknown {
+  if (key === undefined) return body;
+  const problem = idempotencyKeyProblem(key);
+  if (problem) throw new BadRequestException(fieldErrorsResponse([{ field: 'Idempotency-Key', messages: [problem] }], 'Invalid header'));
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || 'id' in body) return body;
+  return { ...body, id: eventIdForIdempotencyKey(key) };
 }
