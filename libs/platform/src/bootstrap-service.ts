@@ -27,13 +27,13 @@ export async function bootstrapService(rootModule: Parameters<typeof NestFactory
   );
   SwaggerModule.setup('docs', app, document);
   await app.listen(options.http.PORT, options.http.HOST);
-  forceExitAfter(app, options.http.SHUTDOWN_TIMEOUT_MS);
+  forceExitAfter(options.http.SHUTDOWN_TIMEOUT_MS);
   app.get(Logger).log(`${options.service} listening on http://${options.http.HOST}:${options.http.PORT}`);
   return app;
 }
 
 /** A shutdown that hangs (a stuck broker call) must not keep an orchestrator waiting forever. */
-function forceExitAfter(_app: INestApplication, timeoutMs: number): void {
+function forceExitAfter(timeoutMs: number): void {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => setTimeout(() => process.exit(1), timeoutMs).unref());
   }
