@@ -1,5 +1,5 @@
 import { Expose } from 'class-transformer';
-import { IsBoolean, IsInt, IsString, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Min, MinLength } from 'class-validator';
 import { EventStoreEnv } from '@crm/event-store';
 import { KafkaEnv } from '@crm/messaging';
 import { EnvBoolean, HttpEnv, loadEnv } from '@crm/platform';
@@ -30,6 +30,17 @@ export class IngestEnv {
   /** How far in the future an event's `time` may be (clock skew allowance). */
   @Expose() @IsInt() @Min(0)
   INGEST_MAX_FUTURE_SKEW_MS: number = 300_000;
+
+  /** Consume integrators' events from `crm.ingest.v1` in this process (dead letters to `crm.ingest.dlq.v1`). */
+  @Expose() @EnvBoolean() @IsBoolean()
+  INGEST_KAFKA_ENABLED: boolean = true;
+
+  /**
+   * Consumer group of the Kafka way in. Unset: `ingest` behind `KAFKA_TOPIC_PREFIX` (groups are
+   * cluster-wide, so environments sharing a cluster by prefix do not share a group).
+   */
+  @Expose() @IsOptional() @IsString() @MinLength(1)
+  INGEST_KAFKA_GROUP?: string;
 }
 
 export interface IngestSettings {

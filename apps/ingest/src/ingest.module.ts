@@ -5,8 +5,10 @@ import { EventsHttpController } from './events/events.http.controller';
 import { RecordCustomerEventHandler } from './events/record-customer-event.handler';
 import { INGEST_SETTINGS, SERVICE, type IngestSettings } from './ingest.env';
 import { RelayService } from './relay/relay.service';
+import { SchemasHttpController } from './schemas/schemas.http.controller';
+import { KafkaIngestService } from './kafka-ingest/kafka-ingest.service';
 
-const httpControllers = [EventsHttpController];
+const httpControllers = [EventsHttpController, SchemasHttpController];
 const handlers = [RecordCustomerEventHandler];
 
 @Module({})
@@ -16,7 +18,7 @@ export class IngestModule {
       module: IngestModule,
       imports: [PlatformModule.forRoot({ service: SERVICE, http: settings.http })],
       controllers: httpControllers,
-      providers: [{ provide: INGEST_SETTINGS, useValue: settings }, eventStoreProvider, eventAppenderProvider, EventStoreLifecycle, RelayService, ...handlers],
+      providers: [{ provide: INGEST_SETTINGS, useValue: settings }, eventStoreProvider, eventAppenderProvider, EventStoreLifecycle, RelayService, ...handlers, KafkaIngestService],
     };
   }
 }

@@ -9,3 +9,7 @@ export * from './relay/event-store-kafka-relay';
 export * from './consumer/retry-policy';
 export * from './consumer/customer-event-consumer';
 export * from './relay/eventstoredb-checkpoint-store';
+export * from './inbound/inbound-headers';
+export * from './inbound/message-event-id';
+export * from './inbound/inbound-message';
+export * from './inbound/inbound-event-consumer';

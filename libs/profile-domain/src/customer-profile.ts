@@ -66,8 +66,10 @@ export function evolveProfile(state: CustomerProfile | null, envelope: EventEnve
       return { ...touched, ...definedOnly({ email, firstName, lastName, country, birthDate }), registeredAt: event.time };
     }
     case PROFILE_UPDATED: {
-      const { preferences, ...fields } = event.data;
-      return { ...touched, ...definedOnly(fields), preferences: { ...touched.preferences, ...(preferences ?? {}) } };
+      // schema version 2: email and phone arrive inside `contact` (stored v1 events go through `upcast` first)
+      const { preferences, contact, ...fields } = event.data;
+      const contactFields = { email: contact?.email, phone: contact?.phone };
+      return { ...touched, ...definedOnly({ ...fields, ...contactFields }), preferences: { ...touched.preferences, ...(preferences ?? {}) } };
     }
     case ORDER_COMPLETED: {
       const orders = touched.orders + 1;

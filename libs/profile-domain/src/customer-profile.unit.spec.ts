@@ -20,6 +20,16 @@ describe('evolveProfile', () => {
     expect(Object.keys(p)).not.toContain('birthDate');
   });
 
+  it('takes email and phone from contact (crm.profile.updated v2) and keeps absent ones', () => {
+    const p = fold([
+      ev('crm.customer.registered', { email: 'a@x.io', firstName: 'Ann' }),
+      { ...ev('crm.profile.updated', { contact: { phone: '+49 30 1234567' } }, '2026-01-02T00:00:00.000Z'), schemaVersion: 2 },
+      { ...ev('crm.profile.updated', { contact: { email: 'ann@y.io' }, firstName: 'Anna' }, '2026-01-03T00:00:00.000Z'), schemaVersion: 2 },
+    ]);
+    expect(p).toMatchObject({ email: 'ann@y.io', phone: '+49 30 1234567', firstName: 'Anna' });
+    expect(Object.keys(p)).not.toContain('contact');
+  });
+
   it('counts orders and revenue per currency and moves the lifecycle stage', () => {
     const p = fold([
       ev('crm.customer.registered', { email: 'a@x.io' }),

@@ -1,4 +1,4 @@
-import { Type } from 'class-transformer';
+import { NestedType } from '../validation/nested-type';
 import {
   ArrayMaxSize,
   IsArray,
@@ -54,7 +54,7 @@ export class OrderCompletedData {
   @IsArray()
   @ArrayMaxSize(500)
   @ValidateNested({ each: true })
-  @Type(() => OrderLineItem)
+  @NestedType(() => OrderLineItem)
   items?: OrderLineItem[];
 }
 

@@ -1,18 +1,36 @@
-import { IsEmail, IsISO31661Alpha2, IsObject, IsOptional, IsPhoneNumber, IsString, Length, MaxLength } from 'class-validator';
+import { NestedType } from '../validation/nested-type';
+import { IsEmail, IsISO31661Alpha2, IsOptional, IsPhoneNumber, IsString, Length, MaxLength, ValidateNested } from 'class-validator';
 import type { EventEnvelope } from '../envelope/event-envelope';
+import { IsStringRecord } from '../validation/string-record';
 
 export const PROFILE_UPDATED = 'crm.profile.updated';
 
-/** Only the fields present change; absent fields keep their value. */
-export class ProfileUpdatedData {
+/** Current schema version of `crm.profile.updated` (v1 had `email`/`phone` at the top level). */
+export const PROFILE_UPDATED_SCHEMA_VERSION = 2;
+
+/** How the customer can be reached; only the fields present change. */
+export class ProfileContact {
   @IsOptional()
   @IsEmail()
   @MaxLength(254)
   email?: string;
 
+  /** International format, e.g. `+49 30 1234567`. */
   @IsOptional()
   @IsPhoneNumber()
+  @MaxLength(32)
   phone?: string;
+}
+
+/**
+ * Schema version 2. Only the fields present change; absent fields keep their value.
+ * v1 → v2: `email` and `phone` moved into `contact` (see `versioning/upcast.ts`).
+ */
+export class ProfileUpdatedData {
+  @IsOptional()
+  @ValidateNested()
+  @NestedType(() => ProfileContact)
+  contact?: ProfileContact;
 
   @IsOptional()
   @IsString()
@@ -28,9 +46,19 @@ export class ProfileUpdatedData {
   @IsISO31661Alpha2()
   country?: string;
 
-  /** Free-form preferences (e.g. `{ "newsletter": "weekly" }`); deepened by the catalogue later. */
+  /** Flat preferences, e.g. `{ "newsletter": "weekly" }`; merged key by key into the profile. */
   @IsOptional()
-  @IsObject()
+  @IsStringRecord({ maxEntries: 50, maxKeyLength: 64, maxValueLength: 256 })
+  preferences?: Record<string, string>;
+}
+
+/** Schema version 1, as stored before v2: read it through `upcast`, never produce it. */
+export interface ProfileUpdatedDataV1 {
+  email?: string;
+  phone?: string;
+  firstName?: string;
+  lastName?: string;
+  country?: string;
   preferences?: Record<string, string>;
 }
 

@@ -29,4 +29,9 @@ export const EventHeaders = {
   originalTopic: 'crm-dlq-original-topic',
   originalPartition: 'crm-dlq-original-partition',
   originalOffset: 'crm-dlq-original-offset',
+  // dead letters of the inbound consumer (`crm.ingest.dlq.v1`) also carry:
+  /** JSON array `[{ "field", "messages" }]`, as in HTTP's 400 body; `[]` when no field is to blame. */
+  fieldErrors: 'crm-dlq-field-errors',
+  /** The event id the refused message was judged under; resubmit with it. */
+  deadLetterEventId: 'crm-dlq-event-id',
 } as const;

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { findEventType } from '../events/event-catalogue';
 import { IngestEventRequest } from './ingest-event.request';
+import { nulCharacters, reservedKeys, unexpectedKeys } from './unexpected-keys';
 
 export interface FieldError {
   /** Dotted path into the request, e.g. `data.items.0.quantity`. */
@@ -41,13 +42,21 @@ export function validateCustomerEvent(input: unknown, options: ValidateOptions =
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return { ok: false, errors: [{ field: '', messages: ['event must be a JSON object'] }] };
   }
+  const reserved = reservedKeys(input);
+  if (reserved.length > 0) return { ok: false, errors: reserved };
   const request = plainToInstance(IngestEventRequest, input);
-  const errors = flattenValidationErrors(validateSync(request, VALIDATOR_OPTIONS));
+  const errors = [
+    ...flattenValidationErrors(validateSync(request, VALIDATOR_OPTIONS)),
+    ...unexpectedKeys(input, request, '', false),
+    ...nulCharacters(input),
+  ];
 
   const definition = typeof request.type === 'string' ? findEventType(request.type) : undefined;
   if (definition && typeof request.data === 'object' && request.data !== null && !Array.isArray(request.data)) {
-    const data = plainToInstance(definition.dataClass, request.data);
-    errors.push(...flattenValidationErrors(validateSync(data, VALIDATOR_OPTIONS), 'data'));
+    // The input's own `data`: the request copy has already lost keys class-transformer skips.
+    const rawData = (input as Record<string, unknown>)['data'];
+    const data = plainToInstance(definition.dataClass, rawData);
+    errors.push(...flattenValidationErrors(validateSync(data, VALIDATOR_OPTIONS), 'data'), ...unexpectedKeys(rawData, data, 'data'));
     request.data = data as Record<string, unknown>;
   }
 

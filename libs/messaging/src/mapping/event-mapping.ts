@@ -1,5 +1,5 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import { customerIdFromStreamId, EventHeaders, type CustomerEventRecord, type EventEnvelope } from '@crm/contracts';
+import { customerIdFromStreamId, EventHeaders, upcast, type CustomerEventRecord, type EventEnvelope } from '@crm/contracts';
 import type { NewEvent, StoredEvent } from '@crm/event-store';
 
 /** Envelope → what the event store keeps: data as data, the rest of the envelope as metadata. */
@@ -55,7 +55,7 @@ const header = (headers: IHeaders | undefined, name: string): string | undefined
   return (Array.isArray(value) ? value[0] : value)?.toString();
 };
 
-/** Kafka message → record for projections; throws MalformedMessageError for anything unusable. */
+/** Kafka message → record for projections (upcast to the current schema version); throws MalformedMessageError for anything unusable. */
 export function parseCustomerEventMessage(message: KafkaMessage): CustomerEventRecord {
   if (!message.value) throw new MalformedMessageError('empty value');
   let envelope: EventEnvelope;
@@ -72,5 +72,6 @@ export function parseCustomerEventMessage(message: KafkaMessage): CustomerEventR
   const revision = Number(header(message.headers, EventHeaders.streamRevision));
   if (!Number.isSafeInteger(revision) || revision < 0) throw new MalformedMessageError(`${EventHeaders.streamRevision} header missing`);
   const position = header(message.headers, EventHeaders.position) ?? '0';
-  return { envelope, streamRevision: revision, position };
+  // Kafka carries events as stored; read sides always fold the current version of each type.
+  return { envelope: upcast(envelope), streamRevision: revision, position };
 }

@@ -44,6 +44,20 @@ describe('event mapping', () => {
     expect(record).toEqual({ envelope, streamRevision: 4, position: '123' });
   });
 
+  it('hands read sides the current version of an event stored in an older one', () => {
+    const v1 = { ...envelope, type: 'crm.profile.updated', schemaVersion: 1, data: { email: 'ann@example.com', lastName: 'Lee' } };
+    const record = parseCustomerEventMessage({
+      key: null,
+      value: Buffer.from(JSON.stringify(v1)),
+      headers: { [EventHeaders.streamRevision]: Buffer.from('0') },
+      timestamp: '0',
+      attributes: 0,
+      offset: '0',
+      size: 0,
+    });
+    expect(record.envelope).toMatchObject({ schemaVersion: 2, data: { contact: { email: 'ann@example.com' }, lastName: 'Lee' } });
+  });
+
   it('rejects messages a projection cannot use', () => {
     const base = { key: null, timestamp: '0', attributes: 0, offset: '0', size: 0 };
     expect(() => parseCustomerEventMessage({ ...base, value: Buffer.from('not json'), headers: {} })).toThrow(MalformedMessageError);
