@@ -23,14 +23,25 @@ export function unexpectedKeys(raw: unknown, transformed: unknown, prefix = '', 
   });
 }
 
-/** PostgreSQL's jsonb cannot hold U+0000: such a string is refused up front, as a field error. */
-export function nulCharacters(raw: unknown, prefix = ''): FieldError[] {
-  if (typeof raw === 'string') return raw.includes('\u0000') ? [{ field: prefix, messages: [`${prefix || 'value'} must not contain the NUL character (U+0000)`] }] : [];
-  if (Array.isArray(raw)) return raw.flatMap((item, i) => nulCharacters(item, prefix ? `${prefix}.${i}` : String(i)));
+/** Characters no stored event can hold: U+0000 (PostgreSQL jsonb refuses it) and unpaired surrogates (not Unicode text). */
+function unstorableReason(text: string): string | null {
+  if (text.includes('\u0000')) return 'must not contain the NUL character (U+0000)';
+  if (!(text as string & { isWellFormed(): boolean }).isWellFormed()) return 'must be well-formed Unicode (no unpaired surrogates)';
+  return null;
+}
+
+/** Strings (values and field names) that could not be stored are refused up front, as field errors. */
+export function unstorableCharacters(raw: unknown, prefix = ''): FieldError[] {
+  if (typeof raw === 'string') {
+    const reason = unstorableReason(raw);
+    return reason ? [{ field: prefix, messages: [`${prefix || 'value'} ${reason}`] }] : [];
+  }
+  if (Array.isArray(raw)) return raw.flatMap((item, i) => unstorableCharacters(item, prefix ? `${prefix}.${i}` : String(i)));
   if (!isPlainObject(raw)) return [];
   return Object.keys(raw).flatMap((key) => {
     const field = prefix ? `${prefix}.${key}` : key;
-    return [...(key.includes('\u0000') ? [{ field, messages: ['field names must not contain the NUL character (U+0000)'] }] : []), ...nulCharacters(raw[key], field)];
+    const reason = unstorableReason(key);
+    return [...(reason ? [{ field, messages: [`field name ${reason}`] }] : []), ...unstorableCharacters(raw[key], field)];
   });
 }
 

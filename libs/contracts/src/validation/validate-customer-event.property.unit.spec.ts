@@ -76,6 +76,7 @@ describe('validateCustomerEvent under random and hostile input', () => {
       { type: 'crm.order.completed', customerId: 'c', data: { orderId: 'o', totalMinor: -0.5, currency: 'EUR' } },
       { type: 'crm.order.completed', customerId: 'c', data: { orderId: 'o\u0000', totalMinor: 1, currency: 'EUR' } },
       { type: 'crm.order.completed', customerId: 'c', data: { orderId: 'o', totalMinor: 1, currency: 'EUR' }, toString: 'x' },
+      { type: 'crm.order.completed', customerId: 'c', source: '\ud800', data: { orderId: 'o', totalMinor: 1, currency: 'EUR' } },
     ];
     for (const input of hostile) expect(validateCustomerEvent(input, { now }).ok).toBe(false);
   });

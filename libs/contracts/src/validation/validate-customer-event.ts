@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { findEventType } from '../events/event-catalogue';
 import { IngestEventRequest } from './ingest-event.request';
-import { nulCharacters, reservedKeys, unexpectedKeys } from './unexpected-keys';
+import { unstorableCharacters, reservedKeys, unexpectedKeys } from './unexpected-keys';
 
 export interface FieldError {
   /** Dotted path into the request, e.g. `data.items.0.quantity`. */
@@ -48,7 +48,7 @@ export function validateCustomerEvent(input: unknown, options: ValidateOptions =
   const errors = [
     ...flattenValidationErrors(validateSync(request, VALIDATOR_OPTIONS)),
     ...unexpectedKeys(input, request, '', false),
-    ...nulCharacters(input),
+    ...unstorableCharacters(input),
   ];
 
   const definition = typeof request.type === 'string' ? findEventType(request.type) : undefined;
