@@ -4,6 +4,7 @@
  * sampling of memory and CPU (Linux only).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -11,6 +12,17 @@ import path from 'node:path';
 
 /** Same node flags as the Dockerfiles and infra/local/run-platform. */
 export const SERVICE_NODE_OPTIONS = '--max-old-space-size=128 --max-semi-space-size=4';
+
+/**
+ * The run's own API key (every scope): the spawned services are configured with its sha256
+ * (`API_KEYS`), and every request below sends it. The rate limit is lifted so it measures the
+ * platform, not the limiter (which still runs, as deployed, on every request).
+ */
+export const BENCH_API_KEY = randomBytes(32).toString('base64url');
+export const benchAuthEnv = (): Record<string, string> => ({
+  API_KEYS: `bench:${createHash('sha256').update(BENCH_API_KEY).digest('hex')}:*`,
+  RATE_LIMIT_PER_MINUTE: '1000000000',
+});
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const CRM_INFRA = path.join(REPO_ROOT, 'infra/local/crm-infra');
@@ -134,6 +146,7 @@ export function spawnService(name: 'ingest' | 'profile', port: number, env: Reco
       PORT: String(port),
       // The services' runtime flags as deployed (Dockerfiles, infra/local/run-platform): a bounded heap.
       NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS ?? SERVICE_NODE_OPTIONS,
+      ...benchAuthEnv(),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -146,7 +159,7 @@ export function spawnService(name: 'ingest' | 'profile', port: number, env: Reco
 
 export function httpGet(port: number, urlPath: string, agent?: http.Agent, timeoutMs = 5_000): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent, timeout: timeoutMs }, (res) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent, timeout: timeoutMs, headers: { 'x-api-key': BENCH_API_KEY } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -294,7 +307,7 @@ export function httpPostJson(port: number, urlPath: string, json: string, agent:
         method: 'POST',
         agent,
         timeout: timeoutMs,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) },
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), 'x-api-key': BENCH_API_KEY },
       },
       (res) => {
         const chunks: Buffer[] = [];

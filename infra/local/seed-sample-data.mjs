@@ -1,9 +1,18 @@
 // Sample customers and their journeys, sent through the public ingest API like any integrator.
 // Event ids are derived from the sample's names, so seeding twice stores nothing new.
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 
 const ingest = process.env.INGEST_URL ?? 'http://127.0.0.1:3001';
+// An API key with events:write: CRM_API_KEY, or else the development key `npm start` made (see
+// README "Access control").
+const devKeyFile = new URL('../../.local/dev-api-key', import.meta.url);
+const apiKey = process.env.CRM_API_KEY || (existsSync(devKeyFile) ? readFileSync(devKeyFile, 'utf8').trim() : '');
+if (!apiKey) {
+  console.error('set CRM_API_KEY to an API key with the events:write scope (npm start creates .local/dev-api-key)');
+  process.exit(2);
+}
 const customers = Number(process.env.SEED_CUSTOMERS ?? 200);
 const countries = ['DE', 'FR', 'NL', 'SE', 'ES', 'IT', 'GB', 'US'];
 const currencyOf = { DE: 'EUR', FR: 'EUR', NL: 'EUR', SE: 'SEK', ES: 'EUR', IT: 'EUR', GB: 'GBP', US: 'USD' };
@@ -52,7 +61,7 @@ const queue = [...byCustomer.values()];
 async function worker() {
   for (let events = queue.shift(); events; events = queue.shift()) {
     for (const event of events) {
-      const res = await fetch(`${ingest}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+      const res = await fetch(`${ingest}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify(event) });
       const body = await res.json();
       if (res.status !== 202) throw new Error(`seed event rejected (${res.status}): ${JSON.stringify(body)}`);
       body.duplicate ? duplicates++ : stored++;

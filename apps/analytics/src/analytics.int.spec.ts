@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { CustomerEventRecord, EventEnvelope } from '@crm/contracts';
+import { authHeader } from '@crm/platform/testing';
 import type { ReadSideService } from '@crm/projections';
 import { isolatedReadSideEnv, startReadSideApp, stopReadSideApp, type ReadSideTestApp } from '@crm/projections/testing';
 import { loadAnalyticsSettings } from './analytics.env';
@@ -39,7 +40,7 @@ describe('daily KPIs read model', () => {
   it('sums customer-days per UTC day, counting the same batch applied twice once', async () => {
     await readSide.applyToAll(batch);
     await readSide.applyToAll(batch);
-    const res = await request(app.getHttpServer()).get('/v1/kpis/daily?from=2026-05-01&to=2026-05-02').expect(200);
+    const res = await request(app.getHttpServer()).get('/v1/kpis/daily?from=2026-05-01&to=2026-05-02').set(authHeader()).expect(200);
     expect(res.body).toEqual({
       from: '2026-05-01',
       to: '2026-05-02',
@@ -52,7 +53,7 @@ describe('daily KPIs read model', () => {
 
   it('totals a period with distinct active customers, skipping a redelivered event in an overlapping batch', async () => {
     await readSide.applyToAll([order('ben', 1, '2026-05-02T12:00:00.000Z', 250), order('ben', 2, '2026-05-03T12:00:00.000Z', 40)]);
-    const res = await request(app.getHttpServer()).get('/v1/kpis/summary?from=2026-05-01&to=2026-05-03').expect(200);
+    const res = await request(app.getHttpServer()).get('/v1/kpis/summary?from=2026-05-01&to=2026-05-03').set(authHeader()).expect(200);
     expect(res.body).toEqual({
       from: '2026-05-01',
       to: '2026-05-03',
@@ -64,7 +65,7 @@ describe('daily KPIs read model', () => {
   });
 
   it('defaults to the 30 days ending today (UTC)', async () => {
-    const res = await request(app.getHttpServer()).get('/v1/kpis/daily').expect(200);
+    const res = await request(app.getHttpServer()).get('/v1/kpis/daily').set(authHeader()).expect(200);
     const today = new Date().toISOString().slice(0, 10);
     const from = new Date(Date.now() - 29 * 86_400_000).toISOString().slice(0, 10);
     expect(res.body).toMatchObject({ from, to: today });
@@ -75,13 +76,13 @@ describe('daily KPIs read model', () => {
     ['from=2025-01-01&to=2026-05-01', 'must not exceed 366 days'],
     ['from=2026-02-30', 'calendar day'],
   ])('rejects %s with a field error', async (query, message) => {
-    const res = await request(app.getHttpServer()).get(`/v1/kpis/daily?${query}`).expect(400);
+    const res = await request(app.getHttpServer()).get(`/v1/kpis/daily?${query}`).set(authHeader()).expect(400);
     expect(res.body.errors).toEqual([{ field: 'from', messages: [expect.stringContaining(message)] }]);
   });
 
   it('accepts a whole leap year (366 days) and rejects unknown parameters', async () => {
-    await request(app.getHttpServer()).get('/v1/kpis/summary?from=2024-01-01&to=2024-12-31').expect(200);
-    const res = await request(app.getHttpServer()).get('/v1/kpis/summary?day=2026-05-01').expect(400);
+    await request(app.getHttpServer()).get('/v1/kpis/summary?from=2024-01-01&to=2024-12-31').set(authHeader()).expect(200);
+    const res = await request(app.getHttpServer()).get('/v1/kpis/summary?day=2026-05-01').set(authHeader()).expect(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['day']);
   });
 });

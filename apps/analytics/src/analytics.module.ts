@@ -11,7 +11,7 @@ export class AnalyticsModule {
     return {
       module: AnalyticsModule,
       imports: [
-        PlatformModule.forRoot({ service: SERVICE, http: settings.http }),
+        PlatformModule.forRoot({ service: SERVICE, http: settings.http, auth: settings.auth }),
         ReadSideModule.forRoot({ service: SERVICE, kafka: settings.kafka, mongo: settings.mongo, readModels: [customerDayReadModel] }),
       ],
       controllers: [KpisHttpController],

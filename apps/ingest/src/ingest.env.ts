@@ -2,7 +2,7 @@ import { Expose } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Min, MinLength } from 'class-validator';
 import { EventStoreEnv } from '@crm/event-store';
 import { KafkaEnv } from '@crm/messaging';
-import { EnvBoolean, HttpEnv, loadEnv } from '@crm/platform';
+import { AuthEnv, EnvBoolean, HttpEnv, loadEnv } from '@crm/platform';
 
 export const SERVICE = 'ingest';
 
@@ -41,10 +41,15 @@ export class IngestEnv {
    */
   @Expose() @IsOptional() @IsString() @MinLength(1)
   INGEST_KAFKA_GROUP?: string;
+
+  /** Connections of the identity index (PostgreSQL at `POSTGRES_URL`, schema `POSTGRES_SCHEMA`). */
+  @Expose() @IsInt() @Min(1)
+  INGEST_IDENTITY_POOL_SIZE: number = 5;
 }
 
 export interface IngestSettings {
   readonly http: HttpEnv;
+  readonly auth: AuthEnv;
   readonly kafka: KafkaEnv;
   readonly eventStore: EventStoreEnv;
   readonly ingest: IngestEnv;
@@ -52,6 +57,7 @@ export interface IngestSettings {
 
 export const loadIngestSettings = (env: NodeJS.ProcessEnv = process.env): IngestSettings => ({
   http: loadEnv(HttpEnv, env, { PORT: '3001' }),
+  auth: loadEnv(AuthEnv, env),
   kafka: loadEnv(KafkaEnv, env),
   eventStore: loadEnv(EventStoreEnv, env),
   ingest: loadEnv(IngestEnv, env),

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { CustomerEventRecord, EventEnvelope } from '@crm/contracts';
 import { DEFAULT_PROGRAM } from '@crm/loyalty-domain';
+import { authHeader } from '@crm/platform/testing';
 import type { ReadSideService } from '@crm/projections';
 import { isolatedReadSideEnv, startReadSideApp, stopReadSideApp, type ReadSideTestApp } from '@crm/projections/testing';
 import { loadLoyaltySettings } from './loyalty.env';
@@ -41,7 +42,7 @@ describe('loyalty balance read model', () => {
   it('earns points once when the same batch is applied twice', async () => {
     await readSide.applyToAll(batch);
     await readSide.applyToAll(batch);
-    const res = await request(app.getHttpServer()).get('/v1/loyalty/accounts/ana').expect(200);
+    const res = await request(app.getHttpServer()).get('/v1/loyalty/accounts/ana').set(authHeader()).expect(200);
     expect(res.body).toEqual({
       customerId: 'ana',
       balance: 1100,
@@ -53,25 +54,25 @@ describe('loyalty balance read model', () => {
   });
 
   it('keeps an account without earnings at the lowest tier, with no last earning', async () => {
-    const res = await request(app.getHttpServer()).get('/v1/loyalty/accounts/ben').expect(200);
+    const res = await request(app.getHttpServer()).get('/v1/loyalty/accounts/ben').set(authHeader()).expect(200);
     expect(res.body).toMatchObject({ balance: 0, lifetimePoints: 0, tier: 'bronze', lastEarnedAt: null });
   });
 
   it('counts accounts per tier, including a redelivered order in an overlapping batch only once', async () => {
     await readSide.applyToAll([order('cleo', 1, 600_000), order('ben', 1, 100_000)]);
-    const res = await request(app.getHttpServer()).get('/v1/loyalty/tiers').expect(200);
+    const res = await request(app.getHttpServer()).get('/v1/loyalty/tiers').set(authHeader()).expect(200);
     expect(res.body).toEqual([
       { tier: 'bronze', members: 0 },
       { tier: 'silver', members: 2 },
       { tier: 'gold', members: 1 },
     ]);
-    const cleo = await request(app.getHttpServer()).get('/v1/loyalty/accounts/cleo').expect(200);
+    const cleo = await request(app.getHttpServer()).get('/v1/loyalty/accounts/cleo').set(authHeader()).expect(200);
     expect(cleo.body).toMatchObject({ balance: 6000, tier: 'gold' });
   });
 
   it('serves the program and 404s an unknown account', async () => {
-    const res = await request(app.getHttpServer()).get('/v1/loyalty/program').expect(200);
+    const res = await request(app.getHttpServer()).get('/v1/loyalty/program').set(authHeader()).expect(200);
     expect(res.body).toEqual(DEFAULT_PROGRAM);
-    await request(app.getHttpServer()).get('/v1/loyalty/accounts/nobody').expect(404);
+    await request(app.getHttpServer()).get('/v1/loyalty/accounts/nobody').set(authHeader()).expect(404);
   });
 });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { mongo } from 'mongoose';
 import { Client } from 'pg';
@@ -16,18 +16,24 @@ const prefix = `e2e${stamp}.`;
 const schema = `e2e_${stamp}`;
 const db = (name: ServiceName) => `e2e_${name}_${stamp}`;
 
+// Every service gets the same API_KEYS: one key with every scope (only its sha256 is configured).
+// The suite imports no project code, so it builds the entry itself (format: @crm/platform/testing).
+const apiKey = randomBytes(32).toString('base64url');
+const apiKeys = `e2e:${createHash('sha256').update(apiKey).digest('hex')}:*`;
+const auth = { 'x-api-key': apiKey };
+
 const services = new Map<ServiceName, RunningService>();
 const url = (name: ServiceName) => services.get(name)!.url;
 
-const getJson = async (target: string): Promise<{ status: number; body: any }> => {
-  const res = await fetch(target);
+const getJson = async (target: string, headers: Record<string, string> = auth): Promise<{ status: number; body: any }> => {
+  const res = await fetch(target, { headers });
   return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text() };
 };
 
 const postEvent = async (event: Record<string, unknown>) => {
   const res = await fetch(`${url('ingest')}/v1/events`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...auth },
     body: JSON.stringify(event),
   });
   return { status: res.status, body: (await res.json()) as any };
@@ -46,6 +52,7 @@ beforeAll(async () => {
         MONGODB_URL: mongoUrl,
         MONGODB_DB: db(name),
         LOG_LEVEL: 'warn',
+        API_KEYS: apiKeys,
       }),
     );
   });
@@ -76,15 +83,17 @@ afterAll(async () => {
 describe('walking slice: ingest → event store → Kafka → every read side', () => {
   const customer = `cust-${stamp}`;
 
-  it('every service serves health, metrics and its OpenAPI document', async () => {
+  it('every service serves health and its OpenAPI document without a key, and metrics with one', async () => {
     for (const name of SERVICES) {
-      expect((await getJson(`${url(name)}/health/live`)).status).toBe(200);
+      expect((await getJson(`${url(name)}/health/live`, {})).status).toBe(200);
+      expect((await getJson(`${url(name)}/metrics`, {})).status).toBe(401);
       const metrics = await getJson(`${url(name)}/metrics`);
       expect(metrics.status).toBe(200);
       expect(metrics.body).toContain(`service="${name}"`);
-      const docs = await getJson(`${url(name)}/docs-json`);
+      const docs = await getJson(`${url(name)}/docs-json`, {});
       expect(docs.status).toBe(200);
       expect(docs.body.openapi).toMatch(/^3\./);
+      expect(docs.body.components.securitySchemes).toMatchObject({ 'api-key': { type: 'apiKey', in: 'header', name: 'x-api-key' } });
     }
   });
 
@@ -145,6 +154,23 @@ describe('walking slice: ingest → event store → Kafka → every read side', 
       return r.body._metadata.revision >= first.body.revision ? r.body : undefined;
     });
     expect(profile.orders).toBe(3);
+  });
+
+  it('every read API refuses a request without a key, and ingest one with an unknown key', async () => {
+    const reads: [ServiceName, string][] = [
+      ['profile', `/v1/customers/${customer}`],
+      ['segmentation', '/v1/segments'],
+      ['loyalty', '/v1/loyalty/program'],
+      ['analytics', '/v1/kpis/summary'],
+      ['ingest', '/v1/schemas'],
+    ];
+    for (const [name, path] of reads) expect((await getJson(`${url(name)}${path}`, {})).status).toBe(401);
+    const res = await fetch(`${url('ingest')}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'not-a-key' },
+      body: JSON.stringify({ type: 'crm.customer.registered', customerId: customer, data: { email: 'x@example.com' } }),
+    });
+    expect(res.status).toBe(401);
   });
 
   it('an invalid event gets a 400 with field-level messages', async () => {

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { CustomerEventRecord, EventEnvelope } from '@crm/contracts';
+import { authHeader } from '@crm/platform/testing';
 import type { ReadSideService } from '@crm/projections';
 import { isolatedReadSideEnv, startReadSideApp, stopReadSideApp, type ReadSideTestApp } from '@crm/projections/testing';
 import { loadSegmentationSettings } from './segmentation.env';
@@ -40,19 +41,19 @@ describe('customer segments read model', () => {
   it('counts each member once when the same batch is applied twice', async () => {
     await readSide.applyToAll(batch);
     await readSide.applyToAll(batch);
-    const res = await request(app.getHttpServer()).get('/v1/segments').expect(200);
+    const res = await request(app.getHttpServer()).get('/v1/segments').set(authHeader()).expect(200);
     expect(res.body).toEqual([
       { id: 'prospects', name: 'Registered, no purchase yet', rule: [{ field: 'orders', op: 'eq', value: 0 }], members: 1 },
       { id: 'repeat-buyers', name: 'Two or more orders', rule: [{ field: 'orders', op: 'gte', value: 2 }], members: 1 },
       { id: 'high-value', name: 'Lifetime spend of 500.00 or more', rule: [{ field: 'spendMinor', op: 'gte', value: 50_000 }], members: 2 },
     ]);
-    const one = await request(app.getHttpServer()).get('/v1/segments/high-value').expect(200);
+    const one = await request(app.getHttpServer()).get('/v1/segments/high-value').set(authHeader()).expect(200);
     expect(one.body).toMatchObject({ id: 'high-value', members: 2 });
   });
 
   it("serves a customer's segments and facts, skipping a redelivered event in an overlapping batch", async () => {
     await readSide.applyToAll([order('ana', 2, 25_000), order('ana', 3, 1_000)]);
-    const res = await request(app.getHttpServer()).get('/v1/customers/ana/segments').expect(200);
+    const res = await request(app.getHttpServer()).get('/v1/customers/ana/segments').set(authHeader()).expect(200);
     expect(res.body).toMatchObject({
       customerId: 'ana',
       country: 'DE',
@@ -64,20 +65,20 @@ describe('customer segments read model', () => {
   });
 
   it('pages the members of a segment by customer id, with their facts', async () => {
-    const first = await request(app.getHttpServer()).get('/v1/segments/high-value/members?pageSize=1').expect(200);
+    const first = await request(app.getHttpServer()).get('/v1/segments/high-value/members?pageSize=1').set(authHeader()).expect(200);
     expect(first.body).toMatchObject({ page: 1, pageSize: 1, total: 2 });
     expect(first.body.items).toEqual([
       { customerId: 'ana', country: 'DE', orders: 3, spendMinor: 56_000, spendCurrency: 'EUR', registeredAt: '2026-05-01T10:00:00.000Z', lastOrderAt: '2026-05-04T10:00:00.000Z' },
     ]);
-    const second = await request(app.getHttpServer()).get('/v1/segments/high-value/members?page=2&pageSize=1').expect(200);
+    const second = await request(app.getHttpServer()).get('/v1/segments/high-value/members?page=2&pageSize=1').set(authHeader()).expect(200);
     expect(second.body.items.map((m: { customerId: string }) => m.customerId)).toEqual(['cleo']);
   });
 
   it('answers 404 for an unknown segment or customer and 400 with field errors for bad paging', async () => {
-    await request(app.getHttpServer()).get('/v1/segments/vip').expect(404);
-    await request(app.getHttpServer()).get('/v1/segments/vip/members').expect(404);
-    await request(app.getHttpServer()).get('/v1/customers/nobody/segments').expect(404);
-    const res = await request(app.getHttpServer()).get('/v1/segments/prospects/members?page=0&pageSize=501').expect(400);
+    await request(app.getHttpServer()).get('/v1/segments/vip').set(authHeader()).expect(404);
+    await request(app.getHttpServer()).get('/v1/segments/vip/members').set(authHeader()).expect(404);
+    await request(app.getHttpServer()).get('/v1/customers/nobody/segments').set(authHeader()).expect(404);
+    const res = await request(app.getHttpServer()).get('/v1/segments/prospects/members?page=0&pageSize=501').set(authHeader()).expect(400);
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['page', 'pageSize']);
   });
 });

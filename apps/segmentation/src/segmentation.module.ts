@@ -12,7 +12,7 @@ export class SegmentationModule {
     return {
       module: SegmentationModule,
       imports: [
-        PlatformModule.forRoot({ service: SERVICE, http: settings.http }),
+        PlatformModule.forRoot({ service: SERVICE, http: settings.http, auth: settings.auth }),
         ReadSideModule.forRoot({ service: SERVICE, kafka: settings.kafka, mongo: settings.mongo, readModels: [customerSegmentsReadModel] }),
       ],
       controllers: [SegmentsHttpController, CustomerSegmentsHttpController],

@@ -16,6 +16,7 @@ export * from './events/ticket-opened.event';
 export * from './events/ticket-resolved.event';
 export * from './events/survey-answered.event';
 export * from './events/customer-erased.event';
+export * from './events/customer-merged.event';
 export * from './events/customer-event';
 export * from './events/event-catalogue';
 export * from './validation/ingest-event.request';

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { API_KEY_SECURITY, BEARER_SECURITY } from './auth/auth.decorators';
 import type { HttpEnv } from './config/http.env';
 
 export interface BootstrapOptions {
@@ -23,9 +24,17 @@ export async function bootstrapService(rootModule: Parameters<typeof NestFactory
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder().setTitle(`crm ${options.service}`).setDescription(options.description).setVersion('1').build(),
+    new DocumentBuilder()
+      .setTitle(`crm ${options.service}`)
+      .setDescription(options.description)
+      .setVersion('1')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'API key (README "Access control")' }, API_KEY_SECURITY)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'API key', description: 'The same API key as a bearer token' }, BEARER_SECURITY)
+      .build(),
   );
-  SwaggerModule.setup('docs', app, document);
+  // Registered outside the controllers, so the guards do not apply: the document is public (it
+  // describes the API, not its data), which also lets a browser open /docs and enter a key there.
+  SwaggerModule.setup('docs', app, document, { swaggerOptions: { persistAuthorization: true } });
   await app.listen(options.http.PORT, options.http.HOST);
   forceExitAfter(options.http.SHUTDOWN_TIMEOUT_MS);
   app.get(Logger).log(`${options.service} listening on http://${options.http.HOST}:${options.http.PORT}`);

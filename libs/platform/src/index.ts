@@ -4,5 +4,6 @@ export * from './config/http.env';
 export * from './health/readiness-registry';
 export * from './metrics/metrics.service';
 export * from './http/validation-pipe';
+export * from './auth';
 export * from './platform.module';
 export * from './bootstrap-service';

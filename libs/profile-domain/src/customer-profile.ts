@@ -1,4 +1,5 @@
 import {
+  CUSTOMER_MERGED,
   CUSTOMER_REGISTERED,
   ORDER_COMPLETED,
   PROFILE_UPDATED,
@@ -27,6 +28,8 @@ export interface CustomerProfile {
   lastOrderAt?: string;
   lifecycleStage: LifecycleStage;
   eventCount: number;
+  /** Set by `crm.customer.merged`: this customer is the same person as `mergedInto` (the survivor). */
+  mergedInto?: string;
 }
 
 const emptyProfile = (customerId: string, time: string): CustomerProfile => ({
@@ -61,6 +64,9 @@ export function evolveProfile(state: CustomerProfile | null, envelope: EventEnve
   };
   const event = envelope as CustomerEvent;
   switch (event.type) {
+    case CUSTOMER_MERGED:
+      // Not the customer's own activity: everything is kept, the survivor is remembered.
+      return { ...(state ?? emptyProfile(envelope.subject, envelope.time)), mergedInto: event.data.survivorId };
     case CUSTOMER_REGISTERED: {
       const { email, firstName, lastName, country, birthDate } = event.data;
       return { ...touched, ...definedOnly({ email, firstName, lastName, country, birthDate }), registeredAt: event.time };
@@ -88,4 +94,52 @@ export function evolveProfile(state: CustomerProfile | null, envelope: EventEnve
     default:
       return touched;
   }
+}
+
+/** A profile as served, with the ids of the customers merged into it (when any). */
+export type CombinedProfile = CustomerProfile & { mergedFrom?: string[] };
+
+/**
+ * The survivor's profile with the lifetime figures of every customer merged into it: orders and
+ * revenue summed (each event lives in exactly one stream, so nothing is counted twice), first and
+ * last seen widened, the lifecycle stage recomputed, and details the survivor lacks filled from the
+ * merged profiles (the survivor's own values win). Pure; computed at query time, so a replay or a
+ * straggling event on a merged customer gives the same answer.
+ */
+export function combineMergedProfiles(survivor: CustomerProfile, merged: readonly CustomerProfile[]): CombinedProfile {
+  if (merged.length === 0) return survivor;
+  const ordered = [...merged].sort((a, b) => a.customerId.localeCompare(b.customerId));
+  const revenue: Record<string, number> = { ...survivor.revenueMinorByCurrency };
+  let orders = survivor.orders;
+  let eventCount = survivor.eventCount;
+  let firstSeenAt = survivor.firstSeenAt;
+  let lastSeenAt = survivor.lastSeenAt;
+  let lastOrderAt = survivor.lastOrderAt;
+  let preferences: Record<string, string> = {};
+  const details: Partial<CustomerProfile> = {};
+  for (const m of ordered) {
+    orders += m.orders;
+    eventCount += m.eventCount;
+    for (const [currency, amount] of Object.entries(m.revenueMinorByCurrency)) revenue[currency] = (revenue[currency] ?? 0) + amount;
+    firstSeenAt = earlierOf(firstSeenAt, m.firstSeenAt);
+    lastSeenAt = laterOf(lastSeenAt, m.lastSeenAt);
+    if (m.lastOrderAt) lastOrderAt = lastOrderAt ? laterOf(lastOrderAt, m.lastOrderAt) : m.lastOrderAt;
+    preferences = { ...preferences, ...m.preferences };
+    for (const field of ['email', 'phone', 'firstName', 'lastName', 'country', 'birthDate', 'registeredAt'] as const) {
+      if (details[field] === undefined && m[field] !== undefined) details[field] = m[field];
+    }
+  }
+  return {
+    ...definedOnly(details),
+    ...survivor,
+    preferences: { ...preferences, ...survivor.preferences },
+    firstSeenAt,
+    lastSeenAt,
+    orders,
+    revenueMinorByCurrency: revenue,
+    ...(lastOrderAt ? { lastOrderAt } : {}),
+    lifecycleStage: stageFor(orders),
+    eventCount,
+    mergedFrom: ordered.map((m) => m.customerId),
+  };
 }

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@crm/contracts';
-import { evolveProfile, type CustomerProfile } from './customer-profile';
+import { combineMergedProfiles, evolveProfile, type CustomerProfile } from './customer-profile';
 
 let n = 0;
 const ev = (type: string, data: Record<string, unknown>, time = '2026-01-01T10:00:00.000Z'): EventEnvelope => ({
@@ -47,5 +47,45 @@ describe('evolveProfile', () => {
     ]);
     expect(p.firstSeenAt).toBe('2026-01-15T00:00:00.000Z');
     expect(p.lastSeenAt).toBe('2026-02-01T00:00:00.000Z');
+  });
+});
+
+describe('merges', () => {
+  const profileOf = (subject: string, events: EventEnvelope[]) =>
+    events.map((e) => ({ ...e, subject })).reduce<CustomerProfile | null>(evolveProfile, null)!;
+  const x = profileOf('x', [
+    ev('crm.customer.registered', { email: 'x@x.io', firstName: 'Xa' }, '2026-02-01T00:00:00.000Z'),
+    ev('crm.order.completed', { orderId: 'o1', totalMinor: 1000, currency: 'EUR' }, '2026-02-02T00:00:00.000Z'),
+  ]);
+  const y = profileOf('y', [
+    ev('crm.customer.registered', { email: 'y@x.io', country: 'NL' }, '2026-01-01T00:00:00.000Z'),
+    ev('crm.order.completed', { orderId: 'o2', totalMinor: 500, currency: 'EUR' }, '2026-01-05T00:00:00.000Z'),
+    ev('crm.order.completed', { orderId: 'o3', totalMinor: 70, currency: 'USD' }, '2026-03-01T00:00:00.000Z'),
+    ev('crm.customer.merged', { survivorId: 'x', mergedId: 'y', reason: 'identity', identity: { kind: 'email', value: 'y@x.io' } }, '2026-03-02T00:00:00.000Z'),
+  ]);
+
+  it('marks the merged profile with its survivor and keeps the rest', () => {
+    expect(y).toMatchObject({ customerId: 'y', mergedInto: 'x', orders: 2, eventCount: 3, lastSeenAt: '2026-03-01T00:00:00.000Z' });
+  });
+
+  it('combines lifetime figures without double counting, the survivor winning on details', () => {
+    const c = combineMergedProfiles(x, [y]);
+    expect(c).toMatchObject({
+      customerId: 'x',
+      email: 'x@x.io',
+      firstName: 'Xa',
+      country: 'NL',
+      orders: 3,
+      revenueMinorByCurrency: { EUR: 1500, USD: 70 },
+      lifecycleStage: 'repeat-customer',
+      firstSeenAt: '2026-01-01T00:00:00.000Z',
+      lastSeenAt: '2026-03-01T00:00:00.000Z',
+      lastOrderAt: '2026-03-01T00:00:00.000Z',
+      eventCount: 5,
+      mergedFrom: ['y'],
+    });
+    expect(c.mergedInto).toBeUndefined();
+    expect(combineMergedProfiles(x, [])).toBe(x);
+    expect(combineMergedProfiles(x, [y])).toEqual(c);
   });
 });

@@ -3,12 +3,14 @@ import { InjectModel } from '@nestjs/mongoose';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Model } from 'mongoose';
 import { summariseDays, summarisePeriod, type CustomerDay, type DailyActivity, type PeriodTotals } from '@crm/analytics-domain';
+import { RequireScopes } from '@crm/platform';
 import { CUSTOMER_DAY_MODEL } from './customer-day.projection';
 import { KpiPeriodQuery, resolvePeriod, type Period } from './kpi-period.query';
 
 /** The stored customer-day without `_id` and `_metadata`, which the roll-ups do not read. */
 const CUSTOMER_DAY_FIELDS = { _id: 0, day: 1, customerId: 1, orders: 1, revenueMinorByCurrency: 1, registrations: 1, events: 1 } as const;
 
+@RequireScopes('analytics:read')
 @ApiTags('kpis')
 @Controller('v1/kpis')
 export class KpisHttpController {

@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Headers, HttpCode, HttpStatus, Inject, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CUSTOMER_EVENT_TYPES } from '@crm/contracts';
-import { fieldErrorsResponse } from '@crm/platform';
+import { fieldErrorsResponse, RequireScopes } from '@crm/platform';
 import { INGEST_SETTINGS, type IngestSettings } from '../ingest.env';
 import { eventIdForIdempotencyKey, IDEMPOTENCY_KEY_HEADER, idempotencyKeyProblem } from './idempotency-key';
 import { RecordCustomerEventHandler, type RecordedEvent } from './record-customer-event.handler';
@@ -14,6 +14,7 @@ export interface BatchResponse {
   results: BatchItemResult[];
 }
 
+@RequireScopes('events:write')
 @ApiTags('events')
 @Controller('v1')
 export class EventsHttpController {

@@ -8,6 +8,7 @@ import { Topics } from '@crm/contracts';
 import type { EventStore } from '@crm/event-store';
 import { InboundHeaders, messageEventId } from '@crm/messaging';
 import { MetricsService } from '@crm/platform';
+import { authHeader, testApiKeyEnv } from '@crm/platform/testing';
 import { EVENT_STORE } from '../events/event-store.provider';
 import { loadIngestSettings } from '../ingest.env';
 import { IngestModule } from '../ingest.module';
@@ -17,6 +18,7 @@ import { IngestModule } from '../ingest.module';
 const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
 const env = {
   ...process.env,
+  ...testApiKeyEnv(),
   POSTGRES_SCHEMA: `it_kin_${stamp}`,
   KAFKA_TOPIC_PREFIX: `itk${stamp}.`,
   RELAY_ENABLED: 'false',
@@ -233,7 +235,7 @@ describe('Kafka ingest (crm.ingest.v1)', () => {
   });
 
   it('counts outcomes in ingest_kafka_events_total', async () => {
-    const res = await request(app.getHttpServer()).get('/metrics').expect(200);
+    const res = await request(app.getHttpServer()).get('/metrics').set(authHeader()).expect(200);
     for (const outcome of ['stored', 'duplicate', 'dead_lettered']) {
       expect(res.text).toMatch(new RegExp(`ingest_kafka_events_total\\{[^}]*outcome="${outcome}"[^}]*\\} [1-9]`));
     }

@@ -1,6 +1,7 @@
 import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { asyncApiDocument, CUSTOMER_EVENT_TYPES, EVENT_CATALOGUE, eventJsonSchemas, findEventType, type JsonSchema } from '@crm/contracts';
+import { RequireScopes } from '@crm/platform';
 
 export interface EventSchemaEntry {
   type: string;
@@ -11,6 +12,7 @@ export interface EventSchemaEntry {
 }
 
 /** The event catalogue, machine-readable: generated from the same classes ingest validates with. */
+@RequireScopes('schemas:read')
 @ApiTags('schemas')
 @Controller('v1')
 export class SchemasHttpController {

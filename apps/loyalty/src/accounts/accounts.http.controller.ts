@@ -4,10 +4,12 @@ import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nest
 import type { Model } from 'mongoose';
 import type { LoyaltyBalance } from '@crm/loyalty-domain';
 import type { ProjectionMetadata } from '@crm/projections';
+import { RequireScopes } from '@crm/platform';
 import { LOYALTY_BALANCE_MODEL } from './loyalty-balance.projection';
 
 export type LoyaltyAccountView = Omit<LoyaltyBalance, 'lastEarnedAt'> & { lastEarnedAt: string | null; _metadata: ProjectionMetadata };
 
+@RequireScopes('loyalty:read')
 @ApiTags('loyalty')
 @Controller('v1/loyalty/accounts')
 export class AccountsHttpController {

@@ -3,8 +3,10 @@ import { InjectModel } from '@nestjs/mongoose';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Model } from 'mongoose';
 import { DEFAULT_PROGRAM, type LoyaltyProgram } from '@crm/loyalty-domain';
+import { RequireScopes } from '@crm/platform';
 import { LOYALTY_BALANCE_MODEL } from '../accounts/loyalty-balance.projection';
 
+@RequireScopes('loyalty:read')
 @ApiTags('loyalty')
 @Controller('v1/loyalty')
 export class ProgramHttpController {

@@ -19,6 +19,8 @@ export const customerProfileSchema = new Schema(
 customerProfileSchema.index({ country: 1, lastSeenAt: -1 });
 customerProfileSchema.index({ lifecycleStage: 1, lastSeenAt: -1 });
 customerProfileSchema.index({ email: 1 });
+// survivors find the customers merged into them; lists leave merged customers out
+customerProfileSchema.index({ mergedInto: 1 });
 
 export const customerProfileReadModel: ReadModelRegistration = {
   name: CUSTOMER_PROFILE_MODEL,

@@ -2,8 +2,10 @@ import { Controller, Get, NotFoundException, Param } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Model } from 'mongoose';
+import { RequireScopes } from '@crm/platform';
 import { CUSTOMER_SEGMENTS_MODEL } from './customer-segments.projection';
 
+@RequireScopes('segments:read')
 @ApiTags('segments')
 @Controller('v1/customers')
 export class CustomerSegmentsHttpController {

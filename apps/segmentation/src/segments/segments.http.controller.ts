@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Model } from 'mongoose';
 import { BUILT_IN_SEGMENTS, type SegmentDefinition } from '@crm/segmentation-domain';
+import { RequireScopes } from '@crm/platform';
 import { CUSTOMER_SEGMENTS_MODEL } from './customer-segments.projection';
 import { ListSegmentMembersQuery } from './list-segment-members.query';
 
@@ -13,6 +14,7 @@ export interface SegmentView {
   members: number;
 }
 
+@RequireScopes('segments:read')
 @ApiTags('segments')
 @Controller('v1/segments')
 export class SegmentsHttpController {

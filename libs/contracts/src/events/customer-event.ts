@@ -1,6 +1,7 @@
 import type { ConsentGranted } from './consent-granted.event';
 import type { ConsentWithdrawn } from './consent-withdrawn.event';
 import type { CustomerErased } from './customer-erased.event';
+import type { CustomerMerged } from './customer-merged.event';
 import type { CustomerRegistered } from './customer-registered.event';
 import type { IdentityLinked } from './identity-linked.event';
 import type { LeadCaptured } from './lead-captured.event';
@@ -33,4 +34,5 @@ export type CustomerEvent =
   | TicketOpened
   | TicketResolved
   | SurveyAnswered
-  | CustomerErased;
+  | CustomerErased
+  | CustomerMerged;

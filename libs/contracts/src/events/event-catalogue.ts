@@ -1,6 +1,7 @@
 import { CONSENT_GRANTED, ConsentGrantedData } from './consent-granted.event';
 import { CONSENT_WITHDRAWN, ConsentWithdrawnData } from './consent-withdrawn.event';
 import { CUSTOMER_ERASED, CustomerErasedData } from './customer-erased.event';
+import { CUSTOMER_MERGED, CUSTOMER_MERGED_SCHEMA_VERSION, CustomerMergedData } from './customer-merged.event';
 import { CUSTOMER_REGISTERED, CustomerRegisteredData } from './customer-registered.event';
 import { IDENTITY_LINKED, IdentityLinkedData } from './identity-linked.event';
 import { LEAD_CAPTURED, LeadCapturedData } from './lead-captured.event';
@@ -117,8 +118,27 @@ export const EVENT_CATALOGUE: readonly EventTypeDefinition[] = [
   },
 ];
 
+/**
+ * Types ingest itself produces and stores (never accepted from integrators, so not in
+ * `EVENT_CATALOGUE`, the catalogue of what may be sent): read sides fold them like any other.
+ */
+export const DERIVED_EVENT_CATALOGUE: readonly EventTypeDefinition[] = [
+  {
+    type: CUSTOMER_MERGED,
+    schemaVersion: CUSTOMER_MERGED_SCHEMA_VERSION,
+    dataClass: CustomerMergedData,
+    description:
+      'Ingest found this customer to be the same person as `survivorId` (an identity linked to the survivor belonged to this one). Stored in the merged customer\'s stream; read models show the survivor.',
+  },
+];
+
 const byType = new Map(EVENT_CATALOGUE.map((d) => [d.type, d]));
+const storedByType = new Map([...EVENT_CATALOGUE, ...DERIVED_EVENT_CATALOGUE].map((d) => [d.type, d]));
 
 export const CUSTOMER_EVENT_TYPES: readonly string[] = EVENT_CATALOGUE.map((d) => d.type);
 
+/** A type integrators may send (what ingest validates against). */
 export const findEventType = (type: string): EventTypeDefinition | undefined => byType.get(type);
+
+/** Any type the event store may hold: sent by integrators or derived by ingest. */
+export const findStoredEventType = (type: string): EventTypeDefinition | undefined => storedByType.get(type);

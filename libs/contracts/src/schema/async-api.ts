@@ -1,7 +1,7 @@
 import { findEventType, EVENT_CATALOGUE } from '../events/event-catalogue';
 import { CATALOGUE_EXAMPLES } from '../examples/catalogue-examples';
 import { EventHeaders, Topics } from '../topics/topics';
-import { classSchemas, requestSchemaFor, type JsonSchema } from './event-json-schemas';
+import { classSchemas, REQUEST_NESTED_CLASSES, requestSchemaFor, type JsonSchema } from './event-json-schemas';
 
 const SCHEMAS = '#/components/schemas/';
 const KAFKA_BINDING_VERSION = '0.5.0';
@@ -92,7 +92,7 @@ const messageRefs = (channel: string, ids: string[]) =>
  * payload generated from the same class-validator classes as the JSON Schemas.
  */
 export function asyncApiDocument(): Record<string, unknown> {
-  const schemas: Record<string, JsonSchema> = { ...classSchemas(EVENT_CATALOGUE.map((d) => d.dataClass), SCHEMAS) };
+  const schemas: Record<string, JsonSchema> = { ...classSchemas([...EVENT_CATALOGUE.map((d) => d.dataClass), ...REQUEST_NESTED_CLASSES], SCHEMAS) };
   const ingestMessages: Record<string, unknown> = {};
   const eventMessages: Record<string, unknown> = {};
   const componentsMessages: Record<string, unknown> = {};

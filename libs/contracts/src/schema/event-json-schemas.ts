@@ -4,7 +4,7 @@ import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import type { ISchemaConverters } from 'class-validator-jsonschema/build/defaultConverters';
 import { EVENT_CATALOGUE, findEventType } from '../events/event-catalogue';
 import { IS_SCORE_FOR_KIND } from '../events/survey-answered.event';
-import { IngestEventRequest } from '../validation/ingest-event.request';
+import { EventIdentity, IngestEventRequest } from '../validation/ingest-event.request';
 import { nestedTypeOf } from '../validation/nested-type';
 import { IS_STRING_RECORD, type StringRecordLimits } from '../validation/string-record';
 
@@ -110,9 +110,14 @@ export function requestSchemaFor(type: string, refPrefix: string): JsonSchema {
     type: 'object',
     required: request.required,
     properties,
+    // exactly one names the customer (class-validator: `validateCustomerEvent`)
+    oneOf: [{ required: ['customerId'] }, { required: ['identity'] }],
     additionalProperties: false,
   };
 }
+
+/** Classes the request itself nests (outside `data`): their schemas go next to the data classes'. */
+export const REQUEST_NESTED_CLASSES: readonly Ctor[] = [EventIdentity];
 
 let cache: Record<string, JsonSchema> | undefined;
 
@@ -120,7 +125,7 @@ function build(): Record<string, JsonSchema> {
   const prefix = '#/definitions/';
   const out: Record<string, JsonSchema> = {};
   for (const definition of EVENT_CATALOGUE) {
-    const definitions = classSchemas([definition.dataClass], prefix);
+    const definitions = classSchemas([definition.dataClass, ...REQUEST_NESTED_CLASSES], prefix);
     out[definition.type] = {
       $schema: JSON_SCHEMA_DIALECT,
       $id: `urn:crm:event:${definition.type}:v${definition.schemaVersion}`,

@@ -23,9 +23,10 @@ describe('eventJsonSchemas', () => {
     for (const { type, schemaVersion } of EVENT_CATALOGUE) {
       const schema = schemas[type];
       expect(schema).toMatchObject({ $id: `urn:crm:event:${type}:v${schemaVersion}`, type: 'object', additionalProperties: false });
-      expect(Object.keys(schema['properties'] as object)).toEqual(['id', 'type', 'customerId', 'time', 'source', 'correlationId', 'causationId', 'data']);
+      expect(Object.keys(schema['properties'] as object)).toEqual(['id', 'type', 'customerId', 'identity', 'time', 'source', 'correlationId', 'causationId', 'data']);
       expect((schema['properties'] as Record<string, unknown>)['type']).toEqual({ type: 'string', const: type });
-      expect(schema['required']).toEqual(['type', 'customerId', 'data']);
+      expect(schema['required']).toEqual(['type', 'data']);
+      expect(schema['oneOf']).toEqual([{ required: ['customerId'] }, { required: ['identity'] }]);
       for (const definition of Object.values(schema['definitions'] as Record<string, Record<string, unknown>>)) {
         expect(definition['additionalProperties']).toBe(false);
       }

@@ -34,6 +34,15 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
   });
 }
 
+/** Exactly one of `customerId` and `identity` names the customer. */
+function customerReferenceErrors(input: Record<string, unknown>): FieldError[] {
+  const hasId = input['customerId'] !== undefined;
+  const hasIdentity = input['identity'] !== undefined;
+  if (hasId && hasIdentity) return [{ field: 'identity', messages: ['give either customerId or identity, not both'] }];
+  if (!hasId && !hasIdentity) return [{ field: 'customerId', messages: ['customerId or identity is required'] }];
+  return [];
+}
+
 /**
  * Validates an integrator's event: the request shape, then `data` against the class of its type.
  * Unknown fields anywhere are rejected, so nothing the platform would silently drop gets stored.
@@ -48,7 +57,9 @@ export function validateCustomerEvent(input: unknown, options: ValidateOptions =
   const errors = [
     ...flattenValidationErrors(validateSync(request, VALIDATOR_OPTIONS)),
     ...unexpectedKeys(input, request, '', false),
+    ...unexpectedKeys((input as Record<string, unknown>)['identity'], request.identity, 'identity', false),
     ...unstorableCharacters(input),
+    ...customerReferenceErrors(input as Record<string, unknown>),
   ];
 
   const definition = typeof request.type === 'string' ? findEventType(request.type) : undefined;

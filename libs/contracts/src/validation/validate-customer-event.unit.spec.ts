@@ -54,3 +54,27 @@ describe('validateCustomerEvent', () => {
     expect(validateCustomerEvent('x', { now }).ok).toBe(false);
   });
 });
+
+describe('validateCustomerEvent: customerId or identity', () => {
+  const order = { type: 'crm.order.completed', data: { orderId: 'o-1', totalMinor: 1, currency: 'EUR' } };
+
+  it('accepts an identity instead of a customerId', () => {
+    const outcome = validateCustomerEvent({ ...order, identity: { kind: 'email', value: 'Ann@Example.com' } }, { now });
+    expect(outcome).toMatchObject({ ok: true, value: { identity: { kind: 'email', value: 'Ann@Example.com' } } });
+  });
+
+  it('requires exactly one of them, with a clear field error', () => {
+    const both = validateCustomerEvent({ ...order, customerId: 'c-1', identity: { kind: 'email', value: 'a@x.io' } }, { now });
+    expect(both).toEqual({ ok: false, errors: [{ field: 'identity', messages: ['give either customerId or identity, not both'] }] });
+    const neither = validateCustomerEvent(order, { now });
+    expect(neither).toEqual({ ok: false, errors: [{ field: 'customerId', messages: ['customerId or identity is required'] }] });
+  });
+
+  it('validates the identity as a closed nested object', () => {
+    const outcome = validateCustomerEvent({ ...order, identity: { kind: 'passport', value: '', extra: 1 } }, { now });
+    expect(outcome.ok).toBe(false);
+    if (outcome.ok) return;
+    expect([...new Set(outcome.errors.map((e) => e.field))].sort()).toEqual(['identity.extra', 'identity.kind', 'identity.value']);
+    expect(validateCustomerEvent({ ...order, identity: 'a@x.io' }, { now }).ok).toBe(false);
+  });
+});

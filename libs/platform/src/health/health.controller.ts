@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { Public } from '../auth/auth.decorators';
 import { ReadinessRegistry, type ReadinessCheck } from './readiness-registry';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -14,6 +15,8 @@ const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<
     );
   });
 
+/** Public: orchestrators probe without credentials, and the answers reveal nothing about customers. */
+@Public()
 @ApiTags('health')
 @Controller('health')
 export class HealthController {

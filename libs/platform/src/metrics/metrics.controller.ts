@@ -1,8 +1,11 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { RequireScopes } from '../auth/auth.decorators';
 import { MetricsService } from './metrics.service';
 
+/** Prometheus scrapes with a key granting `metrics:read` (`authorization: { credentials: <key> }` sends it as Bearer). */
 @ApiExcludeController()
+@RequireScopes('metrics:read')
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}

@@ -4,17 +4,20 @@ import { Test } from '@nestjs/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import type { KafkaEnv } from '@crm/messaging';
+import { testApiKeyEnv } from '@crm/platform/testing';
 import { ReadSideService } from '../nest/read-side.service';
 
 /**
  * Environment for a read-side integration test on the shared real servers: its own database,
  * topic prefix and consumer group, so the service's background consumer neither reads nor
- * disturbs anyone else's events.
+ * disturbs anyone else's events. Its API accepts TEST_API_KEY (send `authHeader()` from
+ * `@crm/platform/testing`).
  */
 export function isolatedReadSideEnv(service: string): NodeJS.ProcessEnv {
   const stamp = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
   return {
     ...process.env,
+    ...testApiKeyEnv(),
     MONGODB_DB: `it_${service}_${stamp}`,
     KAFKA_TOPIC_PREFIX: `it${stamp}.`,
     KAFKA_CONSUMER_GROUP: `it-${service}-${stamp}`,
