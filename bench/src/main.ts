@@ -12,7 +12,7 @@
  *
  * Knobs (env): BENCH_EVENTS (20000), BENCH_BATCH (100 events per request in the end-to-end phase; 1
  * for single-event POSTs), BENCH_BATCH_CONCURRENCY (8), BENCH_CONCURRENCY (64, when BENCH_BATCH=1), BENCH_CUSTOMERS (1000),
- * BENCH_RATE (1000), BENCH_RATE_SECONDS (10), BENCH_RATE_CONNECTIONS (128), BENCH_SAMPLES (200),
+ * BENCH_SINGLE_EVENTS (5000), BENCH_KAFKA_EVENTS (20000), BENCH_RATE (1000), BENCH_RATE_SECONDS (10), BENCH_RATE_CONNECTIONS (128), BENCH_SAMPLES (200),
  * BENCH_INGEST_PORT (4101), BENCH_PROFILE_PORT (4102), BENCH_SERVICE_NODE_OPTIONS (node flags
  * for the spawned services; default: the deployed ones, a bounded heap).
  */
@@ -24,6 +24,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import { Client } from 'pg';
 import { runLatency, type LatencyResult } from './latency';
+import { runKafkaIngest, type KafkaIngestResult } from './kafka-ingest';
 import { runPlatformE2e, type E2eResult } from './platform-e2e';
 import { runRawBaseline, type RawResult } from './raw-baseline';
 import { log, RESULTS_DIR, table, verdict, writeResults, type Row } from './report';
@@ -57,6 +58,10 @@ const config = {
   batch: int('BENCH_BATCH', 100),
   /** Concurrent requests in the end-to-end phase when batching. */
   batchConcurrency: int('BENCH_BATCH_CONCURRENCY', 8),
+  /** Events sent one per request in the single-event phase. */
+  singleEvents: int('BENCH_SINGLE_EVENTS', 5_000),
+  /** Events published to crm.ingest.v1 in the Kafka phase. */
+  kafkaEvents: int('BENCH_KAFKA_EVENTS', 20_000),
   customers: int('BENCH_CUSTOMERS', 1_000),
   rate: int('BENCH_RATE', 1_000),
   rateSeconds: int('BENCH_RATE_SECONDS', 10),
@@ -116,7 +121,7 @@ async function cleanup(): Promise<void> {
     try {
       const topics = (await admin.listTopics()).filter((t) => t.startsWith(names.topicPrefix));
       if (topics.length) await admin.deleteTopics({ topics, timeout: 15_000 });
-      await admin.deleteGroups([names.rawGroup, names.profileGroup]).catch(() => undefined);
+      await admin.deleteGroups([names.rawGroup, names.profileGroup, `${names.topicPrefix}ingest`]).catch(() => undefined);
     } finally {
       await admin.disconnect();
     }
@@ -286,6 +291,42 @@ async function main(): Promise<void> {
   const rssE2e = rss.phaseMax();
   log(`  rss max: ingest ${Math.round(rssE2e.ingest)} MB · profile ${Math.round(rssE2e.profile)} MB`);
 
+  // Ways in, compared: single-event POSTs (also end to end) and the Kafka topic, same event shapes.
+  log(`\n  single-event POSTs: ${config.singleEvents} events, ${config.concurrency} concurrent keep-alive requests, until the read model holds them`);
+  const single = await withCpu<E2eResult>(roots, () =>
+    runPlatformE2e({
+      ingestPort: config.ingestPort,
+      profilePort: config.profilePort,
+      mongoUrl: infra!.MONGODB_URL,
+      dbName: names.profileDb,
+      events: config.singleEvents,
+      customers: config.customers,
+      customerPrefix: `single-${stamp}-c`,
+      concurrency: config.concurrency,
+      batchSize: 1,
+      stallTimeoutMs: 60_000,
+    }),
+    (r) => r.readModelEventCount,
+  );
+  const s1 = single.result;
+  log(`  ingest alone ${Math.round(s1.ingestEventsPerSecond)} ev/s; end to end ${Math.round(s1.eventsPerSecond)} ev/s; request p99 ${s1.requestLatencyMs.p99.toFixed(1)} ms`);
+  log(`\n  Kafka way in: ${config.kafkaEvents} events published to ${names.topicPrefix}crm.ingest.v1, until ingest has taken them all in`);
+  const viaKafka = await withCpu<KafkaIngestResult>(roots, () =>
+    runKafkaIngest({
+      brokers: infra!.KAFKA_BROKERS.split(','),
+      topic: `${names.topicPrefix}crm.ingest.v1`,
+      ingestPort: config.ingestPort,
+      events: config.kafkaEvents,
+      customers: config.customers,
+      customerPrefix: `kin-${stamp}-c`,
+      stallTimeoutMs: 60_000,
+    }),
+    (r) => r.stored,
+  );
+  const k = viaKafka.result;
+  log(`  ${k.stored}/${k.events} taken in after ${k.seconds.toFixed(2)} s = ${Math.round(k.eventsPerSecond)} ev/s${k.completed ? '' : ' (INCOMPLETE)'}`);
+  log(cpuLine(viaKafka.cpu));
+
   // 3 — fixed rate
   log(`\n[3/3] fixed rate: ${config.rate} ev/s open loop for ${config.rateSeconds} s over ${config.rateConnections} connections, ${config.samples} sampled events followed to the read model`);
   const lat = await withCpu<LatencyResult>(roots, () =>
@@ -319,7 +360,10 @@ async function main(): Promise<void> {
     { metric: 'raw baseline throughput', value: raw.result.eventsPerSecond, unit: 'ev/s' },
     { metric: `platform e2e throughput (${config.batch > 1 ? `HTTP batches of ${config.batch}` : 'single-event POSTs'})`, value: e.completed ? e.eventsPerSecond : NaN, unit: 'ev/s', target: TARGETS.e2eEventsPerSecond, better: 'higher' },
     { metric: 'ratio e2e / raw', value: e.completed ? e.eventsPerSecond / raw.result.eventsPerSecond : NaN, unit: '', target: TARGETS.e2eOverRaw, better: 'higher' },
-    { metric: `ingest only (c=${e2eConcurrency})`, value: e.ingestEventsPerSecond, unit: 'ev/s' },
+    { metric: `ingest, HTTP batches of ${config.batch} (c=${e2eConcurrency})`, value: e.ingestEventsPerSecond, unit: 'ev/s' },
+    { metric: `ingest, single-event POSTs (c=${config.concurrency})`, value: s1.ingestEventsPerSecond, unit: 'ev/s' },
+    { metric: 'platform e2e, single-event POSTs', value: s1.completed ? s1.eventsPerSecond : NaN, unit: 'ev/s' },
+    { metric: 'ingest, Kafka topic crm.ingest.v1', value: k.completed ? k.eventsPerSecond : NaN, unit: 'ev/s' },
     { metric: `ingest latency p50 @${config.rate}/s`, value: l.ingestLatencyMs.p50, unit: 'ms' },
     { metric: `ingest latency p99 @${config.rate}/s`, value: l.ingestLatencyMs.p99, unit: 'ms', target: TARGETS.ingestP99Ms, better: 'lower' },
     { metric: `ingest latency max @${config.rate}/s`, value: l.ingestLatencyMs.max, unit: 'ms' },
@@ -342,6 +386,8 @@ async function main(): Promise<void> {
     targets: TARGETS,
     raw: raw.result,
     e2e: e,
+    singleEventPosts: s1,
+    kafkaIngest: k,
     latency: l,
     rssMaxMb: { ...rssMax, e2ePhase: rssE2e, fixedRatePhase: rssLat },
     cpu: { raw: raw.cpu, e2e: e2e.cpu, fixedRate: lat.cpu },

@@ -12,13 +12,21 @@
 // values are handed out by two independent counters, so transaction A could get xid 100, B xid 101,
 // then B position 10 and A position 11: A commits, B is in flight, xmin = 101, and A's position 11
 // is delivered ahead of B's 10. The append function therefore assigns its xid and draws all its
-// positions inside one short session-level advisory lock (released before the stream row lock and
-// long before commit, so commits still run in parallel). With both orders equal, the visible rows
-// are always a gap-free prefix of the log.
+// positions inside one short session-level advisory lock (released long before commit, so commits
+// still run in parallel). With both orders equal, the visible rows are always a gap-free prefix of
+// the log.
+// Within one stream, revision order must also equal position order, or a reader by position would
+// see revision 6 before 5. Each append therefore locks its streams (per-stream advisory locks held
+// to commit, see lock_streams) before it draws positions.
 export const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,40}$/;
 
 export function notificationChannel(schema: string): string {
   return `${schema}_events_appended`;
+}
+
+/** First key of the two-key advisory locks on streams: one namespace per schema. */
+export function lockKeyInt(schema: string, purpose: 'stream'): string {
+  return `hashtext('crm-event-store:${purpose}:${schema}')`;
 }
 
 /** Stable advisory lock key per schema (the migration and the position allocator use it). */
@@ -46,7 +54,7 @@ CREATE TABLE IF NOT EXISTS ${s}.events (
   UNIQUE (stream_id, revision)
 );
 
--- One row per stream, locked by appenders: the optimistic concurrency check.
+-- One row per stream: its current revision, for the expected-revision check (appenders hold the stream's lock).
 CREATE TABLE IF NOT EXISTS ${s}.streams (
   stream_id text PRIMARY KEY,
   revision  int  NOT NULL
@@ -65,6 +73,7 @@ DROP FUNCTION IF EXISTS ${s}.write_events(text, jsonb, uuid[], text, int, bigint
 DROP FUNCTION IF EXISTS ${s}.event_ids(jsonb);
 DROP FUNCTION IF EXISTS ${s}.allocate_positions(int);
 DROP FUNCTION IF EXISTS ${s}.find_stored(text, uuid[]);
+DROP FUNCTION IF EXISTS ${s}.lock_streams(text[]);
 
 -- Ids already stored: all in this stream (a retry: their positions) or none; anything else is a conflict.
 CREATE OR REPLACE FUNCTION ${s}.find_stored(p_stream_id text, p_ids uuid[])
@@ -110,8 +119,9 @@ BEGIN
 END
 $fn$;
 
--- Writes one stream's events at pre-allocated positions: locks the stream row, checks ids again
--- (a concurrent appender may just have committed them) and the expected revision.
+-- Writes one stream's events at pre-allocated positions. The caller holds the stream's lock
+-- (lock_streams), so the stream's revision cannot move underneath; ids are checked again here
+-- (a concurrent appender may just have committed them), then the expected revision.
 CREATE OR REPLACE FUNCTION ${s}.write_events(
   p_stream_id text, p_events jsonb, p_ids uuid[], p_expected_kind text, p_expected_revision int, p_positions bigint[]
 ) RETURNS TABLE (positions bigint[], next_revision int, duplicate boolean)
@@ -121,17 +131,9 @@ DECLARE
   v_current int;
   v_stored record;
 BEGIN
-  SELECT st.revision INTO v_current FROM ${s}.streams st WHERE st.stream_id = p_stream_id FOR UPDATE;
+  SELECT st.revision INTO v_current FROM ${s}.streams st WHERE st.stream_id = p_stream_id;
   IF NOT FOUND THEN
-    IF v_n = 0 THEN
-      v_current := -1;
-    ELSE
-      INSERT INTO ${s}.streams (stream_id, revision) VALUES (p_stream_id, -1) ON CONFLICT DO NOTHING
-        RETURNING revision INTO v_current;
-      IF NOT FOUND THEN
-        SELECT st.revision INTO v_current FROM ${s}.streams st WHERE st.stream_id = p_stream_id FOR UPDATE;
-      END IF;
-    END IF;
+    v_current := -1;
   END IF;
 
   IF v_n > 0 THEN
@@ -157,8 +159,25 @@ BEGIN
   SELECT p_positions[t.ord], p_stream_id, v_current + t.ord::int, (t.e->>'eventId')::uuid, t.e->>'type',
          t.e->'data', coalesce(t.e->'metadata', '{}'::jsonb)
     FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(e, ord);
-  UPDATE ${s}.streams SET revision = v_current + v_n WHERE stream_id = p_stream_id;
+  INSERT INTO ${s}.streams AS st (stream_id, revision) VALUES (p_stream_id, v_current + v_n)
+    ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision;
   RETURN QUERY SELECT p_positions[1:v_n], v_current + v_n, false;
+END
+$fn$;
+
+-- Per-stream locks, taken before positions are drawn and held to commit: a stream's appends run
+-- one after another, so each one draws its positions after the previous one committed, and a
+-- stream's revision order always equals its position order (readers by position never see a
+-- later revision first). Advisory locks take no transaction id (allocation must assign it), and
+-- are taken in hash order so two multi-stream appends cannot deadlock.
+CREATE OR REPLACE FUNCTION ${s}.lock_streams(p_stream_ids text[]) RETURNS void
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_key int;
+BEGIN
+  FOR v_key IN SELECT DISTINCT hashtext(x) FROM unnest(p_stream_ids) AS x ORDER BY 1 LOOP
+    PERFORM pg_advisory_xact_lock(${lockKeyInt(s, 'stream')}, v_key);
+  END LOOP;
 END
 $fn$;
 
@@ -195,6 +214,7 @@ BEGIN
     RETURN QUERY SELECT v_stored.positions, v_stored.last_revision, true;
     RETURN;
   END IF;
+  PERFORM ${s}.lock_streams(ARRAY[p_stream_id]);
   IF v_n > 0 THEN
     v_positions := ${s}.allocate_positions(v_n);
   END IF;
@@ -209,8 +229,7 @@ $fn$;
 -- per-stream outcomes. The common case (expected revision 'any', no id seen before) is written
 -- set-based: a handful of statements whatever the batch size. Anything else takes the careful
 -- path, item by item, where a failing append (wrong revision, id conflict) is rolled back alone.
--- Streams are locked in stream-id order so concurrent batches cannot deadlock; within one stream
--- the appends keep their order.
+-- All its streams are locked first (lock_streams); within one stream the appends keep their order.
 CREATE OR REPLACE FUNCTION ${s}.append_many(p_batch jsonb)
 RETURNS TABLE (ord int, positions bigint[], next_revision int, duplicate boolean, error_code text, error_detail text)
 LANGUAGE plpgsql AS $fn$
@@ -232,6 +251,7 @@ BEGIN
          array_agg(DISTINCT b.item->>'streamId')
     INTO v_total, v_simple, v_streams
     FROM jsonb_array_elements(p_batch) AS b(item);
+  PERFORM ${s}.lock_streams(v_streams);
   IF v_total > 0 THEN
     v_all := ${s}.allocate_positions(v_total::int);
   END IF;
@@ -245,13 +265,10 @@ BEGIN
   END IF;
 
   IF v_simple THEN
-    INSERT INTO ${s}.streams (stream_id, revision)
-    SELECT x, -1 FROM unnest(v_streams) AS x ORDER BY 1
-    ON CONFLICT DO NOTHING;
     RETURN QUERY
     WITH locked AS (
-      SELECT st.stream_id, st.revision FROM ${s}.streams st
-       WHERE st.stream_id = ANY (v_streams) ORDER BY st.stream_id FOR UPDATE
+      SELECT x AS stream_id, coalesce(st.revision, -1) AS revision
+        FROM unnest(v_streams) AS x LEFT JOIN ${s}.streams st ON st.stream_id = x
     ), placed AS (
       -- Positions in batch order; revisions consecutive per stream, in batch order.
       SELECT x.ord, x.stream_id, x.e,
@@ -268,9 +285,9 @@ BEGIN
         FROM placed p ORDER BY p.position
       RETURNING 1
     ), updated AS (
-      UPDATE ${s}.streams st SET revision = m.revision
-        FROM (SELECT p.stream_id, max(p.revision) AS revision FROM placed p GROUP BY p.stream_id) m
-       WHERE st.stream_id = m.stream_id
+      INSERT INTO ${s}.streams AS st (stream_id, revision)
+      SELECT p.stream_id, max(p.revision) FROM placed p GROUP BY p.stream_id ORDER BY 1
+      ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision
       RETURNING 1
     )
     SELECT b.ord::int,

@@ -181,6 +181,26 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('order under concurrency', () => {
+      it('gives one stream\'s events increasing positions in revision order, however appends race', async () => {
+        const stream = streamName('customer');
+        const marker = await store.appendToStream(streamName('customer'), [event('Marker')]);
+        await Promise.all([
+          ...Array.from({ length: 12 }, () => store.appendToStream(stream, [event('Single')])),
+          ...Array.from({ length: 6 }, () =>
+            store.appendToStreams([
+              { streamId: stream, events: [event('Batched'), event('Batched')] },
+              { streamId: streamName('customer'), events: [event('Other')] },
+            ]),
+          ),
+        ]);
+        const all = await store.readAll({ fromPosition: marker.positions[0], maxCount: 10_000 });
+        const mine = all.filter((e) => e.streamId === stream);
+        expect(mine).toHaveLength(24);
+        expect(mine.map((e) => e.revision)).toEqual(Array.from({ length: 24 }, (_, i) => i));
+      });
+    });
+
     describe('appendToStreams (multi-stream append)', () => {
       it('appends to several streams, each with its own outcome, in request order', async () => {
         const [a, b, c] = [streamName('customer'), streamName('customer'), streamName('customer')];
