@@ -73,6 +73,7 @@ export async function runPlatformE2e(o: E2eOptions): Promise<E2eResult> {
     bodies.push({ body: JSON.stringify(batch > 1 ? { events: chunk } : chunk[0]), count: chunk.length });
   }
   const baseline = await projected().catch(() => 0); // profile may already have counted events of this topic
+  const modelBaseline = await readModelCount(); // earlier phases' events in the same read model
   const latencies: number[] = [];
   let accepted = 0;
   let failed = 0;
@@ -120,7 +121,7 @@ export async function runPlatformE2e(o: E2eOptions): Promise<E2eResult> {
   let lastCount = -1;
   let completed = false;
   for (;;) {
-    count = await readModelCount();
+    count = (await readModelCount()) - modelBaseline;
     if (count >= accepted) {
       completed = true;
       break;

@@ -1,4 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
+import { CoalescingLookup } from './coalescing-lookup';
 import { identityKey, type Identity, type IdentityIndex } from './identity';
 
 export interface PostgresIdentityIndexOptions {
@@ -107,9 +108,12 @@ export class PostgresIdentityIndex implements IdentityIndex {
     });
   }
 
+  /** Shared by concurrent callers: one query per batch of requests (see CoalescingLookup). */
   survivors(customerIds: readonly string[]): Promise<Map<string, string>> {
-    return this.survivorsWith(this.pool, customerIds);
+    return this.survivorLookup.get(customerIds);
   }
+
+  private readonly survivorLookup = new CoalescingLookup<string>((ids) => this.survivorsWith(this.pool, ids));
 
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
