@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
 import request from 'supertest';
 import { EventHeaders } from '@crm/contracts';
 import type { EventStore } from '@crm/event-store';
 import { apiKeyEntry, authHeader, testApiKeyEnv } from '@crm/platform/testing';
 import { EVENT_STORE } from './events/event-store.provider';
+import { dropIngestTestData } from './testing/ingest-test-data';
 import { loadIngestSettings } from './ingest.env';
 import { IngestModule } from './ingest.module';
 
@@ -48,15 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  const pg = new Client({ connectionString: settings.eventStore.POSTGRES_URL });
-  await pg.connect();
-  await pg.query(`DROP SCHEMA IF EXISTS ${settings.eventStore.POSTGRES_SCHEMA} CASCADE`);
-  await pg.end();
-  const admin = new Kafka({ brokers: settings.kafka.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  const topics = (await admin.listTopics()).filter((t) => t.startsWith(settings.kafka.KAFKA_TOPIC_PREFIX));
-  await admin.deleteTopics({ topics });
-  await admin.disconnect();
+  await dropIngestTestData(settings);
 });
 
 describe('POST /v1/events', () => {

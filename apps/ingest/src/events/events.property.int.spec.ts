@@ -1,12 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import fc from 'fast-check';
-import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
 import request from 'supertest';
 import { CATALOGUE_EXAMPLES } from '@crm/contracts';
 import type { EventStore } from '@crm/event-store';
 import { authHeader, testApiKeyEnv } from '@crm/platform/testing';
+import { dropIngestTestData } from '../testing/ingest-test-data';
 import { loadIngestSettings } from '../ingest.env';
 import { IngestModule } from '../ingest.module';
 import { EVENT_STORE } from './event-store.provider';
@@ -59,15 +58,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  const pg = new Client({ connectionString: settings.eventStore.POSTGRES_URL });
-  await pg.connect();
-  await pg.query(`DROP SCHEMA IF EXISTS ${settings.eventStore.POSTGRES_SCHEMA} CASCADE`);
-  await pg.end();
-  const admin = new Kafka({ brokers: settings.kafka.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  const topics = (await admin.listTopics()).filter((t) => t.startsWith(settings.kafka.KAFKA_TOPIC_PREFIX));
-  if (topics.length > 0) await admin.deleteTopics({ topics });
-  await admin.disconnect();
+  await dropIngestTestData(settings);
 });
 
 describe('POST /v1/events and /v1/events:batch under random and hostile bodies', () => {

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import request from 'supertest';
 import type { EventStore } from '@crm/event-store';
 import { authHeader, testApiKeyEnv } from '@crm/platform/testing';
 import { EVENT_STORE } from '../events/event-store.provider';
 import { mergeEventIdFor } from '../events/record-customer-event.handler';
+import { dropIngestTestData } from '../testing/ingest-test-data';
 import { loadIngestSettings } from '../ingest.env';
 import { IngestModule } from '../ingest.module';
 import { customerIdForIdentity, IDENTITY_INDEX, type IdentityIndex } from './identity';
@@ -39,15 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  const pg = new Client({ connectionString: settings.eventStore.POSTGRES_URL });
-  await pg.connect();
-  await pg.query(`DROP SCHEMA IF EXISTS ${settings.eventStore.POSTGRES_SCHEMA} CASCADE`);
-  await pg.end();
-  const admin = new Kafka({ brokers: settings.kafka.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  const topics = (await admin.listTopics()).filter((t) => t.startsWith(settings.kafka.KAFKA_TOPIC_PREFIX));
-  if (topics.length > 0) await admin.deleteTopics({ topics });
-  await admin.disconnect();
+  await dropIngestTestData(settings);
 });
 
 const order = (orderId: string) => ({ type: 'crm.order.completed', data: { orderId, totalMinor: 100, currency: 'EUR' } });

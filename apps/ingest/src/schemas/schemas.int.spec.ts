@@ -1,10 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
 import request from 'supertest';
 import { CATALOGUE_EXAMPLES, CUSTOMER_EVENT_TYPES, EVENT_CATALOGUE, Topics } from '@crm/contracts';
 import { authHeader, testApiKeyEnv } from '@crm/platform/testing';
+import { dropIngestTestData } from '../testing/ingest-test-data';
 import { loadIngestSettings } from '../ingest.env';
 import { IngestModule } from '../ingest.module';
 
@@ -29,15 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  const pg = new Client({ connectionString: settings.eventStore.POSTGRES_URL });
-  await pg.connect();
-  await pg.query(`DROP SCHEMA IF EXISTS ${settings.eventStore.POSTGRES_SCHEMA} CASCADE`);
-  await pg.end();
-  const admin = new Kafka({ brokers: settings.kafka.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  const topics = (await admin.listTopics()).filter((t) => t.startsWith(settings.kafka.KAFKA_TOPIC_PREFIX));
-  if (topics.length > 0) await admin.deleteTopics({ topics });
-  await admin.disconnect();
+  await dropIngestTestData(settings);
 });
 
 describe('GET /v1/schemas', () => {
