@@ -1,4 +1,4 @@
-import { findEventType, EVENT_CATALOGUE } from '../events/event-catalogue';
+import { DERIVED_EVENT_CATALOGUE, EVENT_CATALOGUE, findStoredEventType } from '../events/event-catalogue';
 import { CATALOGUE_EXAMPLES } from '../examples/catalogue-examples';
 import { EventHeaders, Topics } from '../topics/topics';
 import { classSchemas, REQUEST_NESTED_CLASSES, requestSchemaFor, type JsonSchema } from './event-json-schemas';
@@ -17,7 +17,7 @@ const str = (description: string, extra: JsonSchema = {}): JsonSchema => ({ type
 
 /** The envelope ingest stores and the relay publishes for one type (the value on `crm.customer-events.v1`). */
 export function envelopeSchemaFor(type: string, refPrefix: string): JsonSchema {
-  const definition = findEventType(type);
+  const definition = findStoredEventType(type);
   if (!definition) throw new Error(`unknown event type ${type}`);
   return {
     title: `${type} envelope`,
@@ -92,7 +92,8 @@ const messageRefs = (channel: string, ids: string[]) =>
  * payload generated from the same class-validator classes as the JSON Schemas.
  */
 export function asyncApiDocument(): Record<string, unknown> {
-  const schemas: Record<string, JsonSchema> = { ...classSchemas([...EVENT_CATALOGUE.map((d) => d.dataClass), ...REQUEST_NESTED_CLASSES], SCHEMAS) };
+  const stored = [...EVENT_CATALOGUE, ...DERIVED_EVENT_CATALOGUE];
+  const schemas: Record<string, JsonSchema> = { ...classSchemas([...stored.map((d) => d.dataClass), ...REQUEST_NESTED_CLASSES], SCHEMAS) };
   const ingestMessages: Record<string, unknown> = {};
   const eventMessages: Record<string, unknown> = {};
   const componentsMessages: Record<string, unknown> = {};
@@ -121,6 +122,21 @@ export function asyncApiDocument(): Record<string, unknown> {
       bindings: customerKey,
     };
     ingestMessages[type] = { $ref: `#/components/messages/${type}.request` };
+    eventMessages[type] = { $ref: `#/components/messages/${type}.envelope` };
+  }
+  // Events the platform derives itself (e.g. a merge caused by an identity link): published, never accepted.
+  for (const definition of DERIVED_EVENT_CATALOGUE) {
+    const { type } = definition;
+    schemas[`${type}.envelope`] = envelopeSchemaFor(type, SCHEMAS);
+    componentsMessages[`${type}.envelope`] = {
+      name: type,
+      title: `${type} (v${definition.schemaVersion}), produced by ingest and published`,
+      summary: definition.description,
+      contentType: 'application/json',
+      headers: { $ref: '#/components/schemas/CustomerEventHeaders' },
+      payload: { $ref: `${SCHEMAS}${type}.envelope` },
+      bindings: customerKey,
+    };
     eventMessages[type] = { $ref: `#/components/messages/${type}.envelope` };
   }
   schemas['CustomerEventHeaders'] = customerEventHeaders;
