@@ -49,7 +49,8 @@ describe('loyalty balance read model', () => {
       lifetimePoints: 1100,
       tier: 'silver',
       lastEarnedAt: '2026-05-03T10:00:00.000Z',
-      _metadata: { name: 'loyalty-balance', schemaVersion: 1, revision: 2, position: '1002', updatedAt: expect.any(String) },
+      // writes: 1 — the second application of the batch wrote nothing.
+      _metadata: { name: 'loyalty-balance', schemaVersion: 1, revision: 2, position: '1002', updatedAt: expect.any(String), writes: 1 },
     });
   });
 
@@ -74,5 +75,22 @@ describe('loyalty balance read model', () => {
     const res = await request(app.getHttpServer()).get('/v1/loyalty/program').set(authHeader()).expect(200);
     expect(res.body).toEqual(DEFAULT_PROGRAM);
     await request(app.getHttpServer()).get('/v1/loyalty/accounts/nobody').set(authHeader()).expect(404);
+  });
+});
+
+describe('merged customers', () => {
+  const merged = (subject: string, revision: number, survivorId: string) =>
+    record(subject, revision, 'crm.customer.merged', { survivorId, mergedId: subject, reason: 'identity', identity: { kind: 'email', value: `${subject}@example.com` } });
+
+  it("moves the merged customer's points to the survivor once, whatever the order and however often delivered", async () => {
+    // The merge is projected before any of the survivor's own events (they sit on another partition).
+    const mergeBatch = [registered('yuri'), order('yuri', 1, 80_000), merged('yuri', 2, 'xena')];
+    await readSide.applyToAll(mergeBatch);
+    await readSide.applyToAll([registered('xena'), order('xena', 1, 30_000)]);
+    await readSide.applyToAll(mergeBatch); // redelivered
+    const xena = await request(app.getHttpServer()).get('/v1/loyalty/accounts/xena').set(authHeader()).expect(200);
+    expect(xena.body).toMatchObject({ customerId: 'xena', balance: 1100, lifetimePoints: 1100, tier: 'silver' });
+    const yuri = await request(app.getHttpServer()).get('/v1/loyalty/accounts/yuri').set(authHeader()).expect(200);
+    expect(yuri.body).toMatchObject({ customerId: 'xena', balance: 1100, redirectedFrom: 'yuri' });
   });
 });

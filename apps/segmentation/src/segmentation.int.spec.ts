@@ -82,3 +82,25 @@ describe('customer segments read model', () => {
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['page', 'pageSize']);
   });
 });
+
+describe('merged customers', () => {
+  const merged = (subject: string, revision: number, survivorId: string) =>
+    record(subject, revision, 'crm.customer.merged', { survivorId, mergedId: subject, reason: 'identity', identity: { kind: 'email', value: `${subject}@example.com` } });
+
+  it('judges the survivor on the combined facts and drops the merged customer from every segment, once', async () => {
+    const before = (await request(app.getHttpServer()).get('/v1/segments').set(authHeader()).expect(200)).body as { id: string; members: number }[];
+    const count = (list: { id: string; members: number }[], id: string) => list.find((s) => s.id === id)!.members;
+    await readSide.applyToAll([registered('xia'), order('xia', 1, 20_000)]);
+    const mergeBatch = [registered('yan'), order('yan', 1, 40_000), merged('yan', 2, 'xia')];
+    await readSide.applyToAll(mergeBatch);
+    await readSide.applyToAll(mergeBatch); // redelivered: absorbed once
+    const xia = await request(app.getHttpServer()).get('/v1/customers/xia/segments').set(authHeader()).expect(200);
+    expect(xia.body).toMatchObject({ orders: 2, spendMinor: 60_000, segments: ['repeat-buyers', 'high-value'] });
+    const yan = await request(app.getHttpServer()).get('/v1/customers/yan/segments').set(authHeader()).expect(200);
+    expect(yan.body).toMatchObject({ customerId: 'xia', redirectedFrom: 'yan' });
+    const after = (await request(app.getHttpServer()).get('/v1/segments').set(authHeader()).expect(200)).body as { id: string; members: number }[];
+    expect(count(after, 'repeat-buyers')).toBe(count(before, 'repeat-buyers') + 1);
+    expect(count(after, 'high-value')).toBe(count(before, 'high-value') + 1);
+    expect(count(after, 'prospects')).toBe(count(before, 'prospects'));
+  });
+});

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@crm/contracts';
-import { evolveLoyaltyBalance } from './loyalty-balance';
+import { absorbLoyaltyBalance, evolveLoyaltyBalance } from './loyalty-balance';
 import { DEFAULT_PROGRAM, pointsForOrder, tierFor } from './loyalty-program';
 
 const order = (totalMinor: number): EventEnvelope => ({
@@ -27,5 +27,18 @@ describe('loyalty balance', () => {
   it('ignores events that earn nothing', () => {
     const b = evolveLoyaltyBalance(null, { ...order(0), type: 'crm.customer.registered', data: { email: 'a@b.co' } }, DEFAULT_PROGRAM);
     expect(b).toMatchObject({ balance: 0, tier: 'bronze' });
+  });
+});
+
+describe('loyalty balance across a merge', () => {
+  it('gives the survivor the merged customer\'s points and the tier of the combined lifetime points', () => {
+    const earn = (subject: string, totalMinor: number) => ({ ...order(totalMinor), subject });
+    let y = evolveLoyaltyBalance(null, earn('y', 60_000), DEFAULT_PROGRAM);
+    y = evolveLoyaltyBalance(y, { ...earn('y', 0), type: 'crm.customer.merged', data: { survivorId: 'x', mergedId: 'y', reason: 'identity', identity: { kind: 'email', value: 'a@b.co' } } }, DEFAULT_PROGRAM);
+    expect(y).toMatchObject({ balance: 600, mergedInto: 'x' });
+    const x = evolveLoyaltyBalance(null, earn('x', 50_000), DEFAULT_PROGRAM);
+    expect(x.tier).toBe('bronze');
+    expect(absorbLoyaltyBalance(x, y, 'x', DEFAULT_PROGRAM)).toMatchObject({ customerId: 'x', balance: 1100, lifetimePoints: 1100, tier: 'silver' });
+    expect(absorbLoyaltyBalance(null, y, 'x', DEFAULT_PROGRAM)).toMatchObject({ customerId: 'x', balance: 600, tier: 'bronze' });
   });
 });

@@ -17,6 +17,12 @@ export interface DocumentProjection<TState extends object> {
   documentId(record: CustomerEventRecord): string | null;
   /** Pure: state before (null if none) and one event → state after (null deletes the document). */
   evolve(state: TState | null, record: CustomerEventRecord): TState | null;
+  /**
+   * Merges (optional; read models keyed by customer id): how the survivor's state takes in the
+   * merged customer's, once its `crm.customer.merged` has been applied. Pure. Without it, a
+   * merged customer's document just keeps what `evolve` made of the merge event.
+   */
+  absorb?(survivor: TState | null, merged: TState, survivorId: string): TState;
 }
 
 export interface ProjectionMetadata {
@@ -27,6 +33,10 @@ export interface ProjectionMetadata {
   /** Global log position of that event. */
   readonly position: string;
   readonly updatedAt: Date;
+  /** Writes so far: every write is conditional on it, so concurrent writers never overwrite each other. */
+  readonly writes?: number;
+  /** Customers merged into this one whose state it has taken in (each exactly once). */
+  readonly absorbed?: readonly string[];
 }
 
 export type ProjectedDocument<TState extends object> = TState & { _id: string; _metadata: ProjectionMetadata };

@@ -3,8 +3,8 @@ import type { DocumentProjection, ProjectedDocument, ProjectionMetadata } from '
 
 export type DocumentWrite<TState extends object> =
   | { kind: 'insert'; id: string; document: ProjectedDocument<TState> }
-  | { kind: 'replace'; id: string; expectedRevision: number; document: ProjectedDocument<TState> }
-  | { kind: 'delete'; id: string; expectedRevision: number };
+  | { kind: 'replace'; id: string; expectedRevision: number; expectedWrites: number | null; document: ProjectedDocument<TState> }
+  | { kind: 'delete'; id: string; expectedRevision: number; expectedWrites: number | null };
 
 /**
  * Pure core of the projection runner: given the documents as loaded and a batch of events, the
@@ -41,7 +41,7 @@ export function foldBatch<TState extends object>(
     if (!entry.changed) continue;
     const before = loaded.get(id);
     if (entry.state === null) {
-      if (before) writes.push({ kind: 'delete', id, expectedRevision: before._metadata.revision });
+      if (before) writes.push({ kind: 'delete', id, expectedRevision: before._metadata.revision, expectedWrites: before._metadata.writes ?? null });
       continue;
     }
     const _metadata: ProjectionMetadata = {
@@ -50,18 +50,20 @@ export function foldBatch<TState extends object>(
       revision: entry.revision,
       position: entry.position,
       updatedAt: now,
+      writes: (before?._metadata.writes ?? 0) + 1,
+      ...(before?._metadata.absorbed ? { absorbed: before._metadata.absorbed } : {}),
     };
     const document = { ...entry.state, _id: id, _metadata } as ProjectedDocument<TState>;
     writes.push(
       before
-        ? { kind: 'replace', id, expectedRevision: before._metadata.revision, document }
+        ? { kind: 'replace', id, expectedRevision: before._metadata.revision, expectedWrites: before._metadata.writes ?? null, document }
         : { kind: 'insert', id, document },
     );
   }
   return writes;
 }
 
-function stripStored<TState extends object>(doc: ProjectedDocument<TState>): TState {
+export function stripStored<TState extends object>(doc: ProjectedDocument<TState>): TState {
   const { _id: _ignoredId, _metadata: _ignoredMeta, ...state } = doc as ProjectedDocument<TState> & Record<string, unknown>;
   return state as unknown as TState;
 }

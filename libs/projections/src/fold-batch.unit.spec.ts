@@ -47,6 +47,6 @@ describe('foldBatch', () => {
       _metadata: { name: 'tally', schemaVersion: 1, revision: 0, position: '100', updatedAt: now },
     };
     const writes = foldBatch(tally, new Map([['a', stored]]), [rec('a', 1, 'erased'), rec('c', 0, 'ignored')], now);
-    expect(writes).toEqual([{ kind: 'delete', id: 'a', expectedRevision: 0 }]);
+    expect(writes).toEqual([{ kind: 'delete', id: 'a', expectedRevision: 0, expectedWrites: null }]);
   });
 });

@@ -1,7 +1,7 @@
 import type { Model, mongo } from 'mongoose';
-import type { CustomerEventRecord } from '@crm/contracts';
-import type { DocumentProjection, ProjectedDocument } from './document-projection';
-import { foldBatch, type DocumentWrite } from './fold-batch';
+import { CUSTOMER_MERGED, type CustomerEventRecord } from '@crm/contracts';
+import type { DocumentProjection, ProjectedDocument, ProjectionMetadata } from './document-projection';
+import { foldBatch, stripStored, type DocumentWrite } from './fold-batch';
 
 export class ProjectionConflictError extends Error {
   constructor(projection: string, attempts: number) {
@@ -43,9 +43,44 @@ export class ProjectionRunner<TState extends object> {
       const loaded = await this.load(ids);
       const writes = foldBatch(this.projection, loaded, records, this.now());
       if (writes.length === 0) return 0;
-      if (await this.write(writes)) return writes.length;
+      if (await this.write(writes)) {
+        await this.absorbMerges(records);
+        return writes.length;
+      }
     }
     throw new ProjectionConflictError(this.projection.name, MAX_CONFLICT_ATTEMPTS);
+  }
+
+  /**
+   * After a batch with `crm.customer.merged` events: each survivor takes in its merged customer's
+   * state once (recorded in `_metadata.absorbed`), so redelivery never absorbs twice.
+   */
+  private async absorbMerges(records: readonly CustomerEventRecord[]): Promise<void> {
+    const absorb = this.projection.absorb;
+    if (!absorb) return;
+    for (const record of records) {
+      if (record.envelope.type !== CUSTOMER_MERGED) continue;
+      const { survivorId, mergedId } = record.envelope.data as { survivorId: string; mergedId: string };
+      for (let attempt = 1; ; attempt++) {
+        const loaded = await this.load([survivorId, mergedId]);
+        const merged = loaded.get(mergedId);
+        const survivor = loaded.get(survivorId);
+        if (!merged || survivor?._metadata.absorbed?.includes(mergedId)) break;
+        const state = absorb(survivor ? stripStored(survivor) : null, stripStored(merged), survivorId);
+        const _metadata: ProjectionMetadata = {
+          ...(survivor?._metadata ?? { name: this.projection.name, schemaVersion: this.projection.schemaVersion, revision: -1, position: '0' }),
+          updatedAt: this.now(),
+          writes: (survivor?._metadata.writes ?? 0) + 1,
+          absorbed: [...(survivor?._metadata.absorbed ?? []), mergedId],
+        };
+        const document = { ...state, _id: survivorId, _metadata } as ProjectedDocument<TState>;
+        const write: DocumentWrite<TState> = survivor
+          ? { kind: 'replace', id: survivorId, expectedRevision: survivor._metadata.revision, expectedWrites: survivor._metadata.writes ?? null, document }
+          : { kind: 'insert', id: survivorId, document };
+        if (await this.write([write])) break;
+        if (attempt >= MAX_CONFLICT_ATTEMPTS) throw new ProjectionConflictError(this.projection.name, attempt);
+      }
+    }
   }
 
   private async load(ids: string[]): Promise<Map<string, ProjectedDocument<TState>>> {
@@ -73,10 +108,13 @@ function toOperation<TState extends object>(write: DocumentWrite<TState>): mongo
       return { insertOne: { document: write.document as unknown as StoredDocument } };
     case 'replace':
       return {
-        replaceOne: { filter: { _id: write.id, '_metadata.revision': write.expectedRevision }, replacement: write.document as unknown as StoredDocument },
+        replaceOne: {
+          filter: { _id: write.id, '_metadata.revision': write.expectedRevision, '_metadata.writes': write.expectedWrites },
+          replacement: write.document as unknown as StoredDocument,
+        },
       };
     case 'delete':
-      return { deleteOne: { filter: { _id: write.id, '_metadata.revision': write.expectedRevision } } };
+      return { deleteOne: { filter: { _id: write.id, '_metadata.revision': write.expectedRevision, '_metadata.writes': write.expectedWrites } } };
   }
 }
 

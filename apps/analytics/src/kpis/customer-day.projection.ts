@@ -1,3 +1,4 @@
+import { CUSTOMER_MERGED } from '@crm/contracts';
 import { Schema } from 'mongoose';
 import { customerDayId, evolveCustomerDay, type CustomerDay } from '@crm/analytics-domain';
 import type { DocumentProjection, ReadModelRegistration } from '@crm/projections';
@@ -12,7 +13,8 @@ export const CUSTOMER_DAY_MODEL = 'CustomerDay';
 export const customerDayProjection: DocumentProjection<CustomerDay> = {
   name: 'customer-day',
   schemaVersion: 1,
-  documentId: (record) => customerDayId(record.envelope),
+  // A merge is not customer activity: past activity stays on the day and id it happened under.
+  documentId: (record) => (record.envelope.type === CUSTOMER_MERGED ? null : customerDayId(record.envelope)),
   evolve: (state, record) => evolveCustomerDay(state, record.envelope),
 };
 

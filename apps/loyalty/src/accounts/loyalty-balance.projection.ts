@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import { DEFAULT_PROGRAM, evolveLoyaltyBalance, type LoyaltyBalance } from '@crm/loyalty-domain';
+import { absorbLoyaltyBalance, DEFAULT_PROGRAM, evolveLoyaltyBalance, type LoyaltyBalance } from '@crm/loyalty-domain';
 import type { DocumentProjection, ReadModelRegistration } from '@crm/projections';
 
 export const LOYALTY_BALANCE_MODEL = 'LoyaltyBalance';
@@ -13,6 +13,7 @@ export const loyaltyBalanceProjection: DocumentProjection<LoyaltyBalance> = {
   schemaVersion: 1,
   documentId: (record) => record.envelope.subject,
   evolve: (state, record) => evolveLoyaltyBalance(state, record.envelope, DEFAULT_PROGRAM),
+  absorb: (survivor, merged, survivorId) => absorbLoyaltyBalance(survivor, merged, survivorId, DEFAULT_PROGRAM),
 };
 
 export const loyaltyBalanceSchema = new Schema(

@@ -23,7 +23,7 @@ export class ProgramHttpController {
   @ApiOkResponse({ description: 'Every tier of the program, including empty ones' })
   async tiers(): Promise<{ tier: string; members: number }[]> {
     return Promise.all(
-      DEFAULT_PROGRAM.tiers.map(async (t) => ({ tier: t.id, members: await this.accounts.collection.countDocuments({ tier: t.id }) })),
+      DEFAULT_PROGRAM.tiers.map(async (t) => ({ tier: t.id, members: await this.accounts.collection.countDocuments({ tier: t.id, mergedInto: { $exists: false } }) })),
     );
   }
 }

@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import { BUILT_IN_SEGMENTS, evolveCustomerSegments, type CustomerSegments } from '@crm/segmentation-domain';
+import { absorbCustomerSegments, BUILT_IN_SEGMENTS, evolveCustomerSegments, type CustomerSegments } from '@crm/segmentation-domain';
 import type { DocumentProjection, ReadModelRegistration } from '@crm/projections';
 
 export const CUSTOMER_SEGMENTS_MODEL = 'CustomerSegments';
@@ -14,6 +14,7 @@ export const customerSegmentsProjection: DocumentProjection<CustomerSegments> = 
   schemaVersion: 1,
   documentId: (record) => record.envelope.subject,
   evolve: (state, record) => evolveCustomerSegments(state, record.envelope, BUILT_IN_SEGMENTS),
+  absorb: (survivor, merged, survivorId) => absorbCustomerSegments(survivor, merged, survivorId, BUILT_IN_SEGMENTS),
 };
 
 export const customerSegmentsSchema = new Schema(
