@@ -18,11 +18,14 @@ interface Pending {
  * flight, new requests queue up and go to the store together in the next `appendToStreams` call,
  * so a busy writer pays one transaction per batch instead of one per event. An idle writer sends
  * each request at once, so a lone request waits for nobody. Each caller gets its own stream's
- * outcome, exactly as from `appendToStream`.
+ * outcome, exactly as from `appendToStream`, and one stream's appends are written in the order
+ * they were made.
  */
 export class GroupCommitAppender {
-  private readonly queue: Pending[] = [];
+  private queue: Pending[] = [];
   private inFlight = 0;
+  /** Streams with an append in flight: their next appends wait, so a stream's appends never race. */
+  private readonly busy = new Set<string>();
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
 
@@ -43,9 +46,26 @@ export class GroupCommitAppender {
 
   private drain(): void {
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
+      // Two transactions in flight for one stream could commit its appends in either order; a
+      // stream that is busy keeps its requests queued (in order) until its batch has finished.
+      const batch: Pending[] = [];
+      const rest: Pending[] = [];
+      const streams = new Set<string>();
+      for (const pending of this.queue) {
+        const { streamId } = pending.request;
+        if (batch.length < this.maxBatch && !this.busy.has(streamId)) {
+          batch.push(pending);
+          streams.add(streamId);
+        } else {
+          rest.push(pending);
+        }
+      }
+      if (batch.length === 0) return;
+      this.queue = rest;
+      streams.forEach((s) => this.busy.add(s));
       this.inFlight++;
       void this.flush(batch).finally(() => {
+        streams.forEach((s) => this.busy.delete(s));
         this.inFlight--;
         this.drain();
       });

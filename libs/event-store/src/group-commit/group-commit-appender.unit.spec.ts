@@ -41,6 +41,21 @@ describe('GroupCommitAppender', () => {
     expect((settled[1] as PromiseFulfilledResult<{ nextExpectedRevision: number }>).value.nextExpectedRevision).toBe(1);
   });
 
+  it('writes one stream\'s appends in the order they were made, even with several batches in flight', async () => {
+    const store = new InMemoryEventStore();
+    const appendToStreams = store.appendToStreams.bind(store);
+    let call = 0;
+    store.appendToStreams = async (requests) => {
+      // Later calls finish first: a stream split across two in-flight batches would come out reversed.
+      await new Promise((r) => setTimeout(r, 20 - 5 * call++));
+      return appendToStreams(requests);
+    };
+    const appender = new GroupCommitAppender(store, { maxInFlight: 3, maxBatch: 2 });
+    const requests = Array.from({ length: 8 }, (_, i) => ({ ...request(i % 2 === 0 ? 'same' : `other-${i}`), events: [{ eventId: randomUUID(), type: `T${i}`, data: {} }] }));
+    await Promise.all(requests.map((r) => appender.append(r)));
+    expect((await store.readStream('same')).map((e) => e.type)).toEqual(['T0', 'T2', 'T4', 'T6']);
+  });
+
   it('falls back to one append per request when the whole batch fails', async () => {
     const store = new InMemoryEventStore();
     store.appendToStreams = async () => {
