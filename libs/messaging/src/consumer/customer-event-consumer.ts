@@ -1,7 +1,7 @@
-import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { EventHeaders, type CustomerEventRecord } from '@crm/contracts';
-import { createProducer } from '../kafka/create-producer';
 import { parseCustomerEventMessage } from '../mapping/event-mapping';
+import { BatchConsumer } from './batch-consumer';
 import { backoffDelay, isTransientError, sleep } from './retry-policy';
 
 export type RecordBatchHandler = (records: CustomerEventRecord[]) => Promise<void>;
@@ -40,60 +40,21 @@ interface Failed {
  * event at a time and the events that still fail go to the dead-letter topic with the error in
  * headers, so one poison event never blocks the partition.
  */
-export class CustomerEventConsumer {
-  private readonly consumer: Consumer;
-  private readonly producer: Producer;
-  private running = false;
-  private joined = false;
-
+export class CustomerEventConsumer extends BatchConsumer {
   constructor(
     kafka: Kafka,
     private readonly options: CustomerEventConsumerOptions,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+    super(kafka, options, {
       // Let a fetch gather up to 64 KB for at most 50 ms: bigger batches mean fewer bulk writes,
       // at a bounded cost in latency when traffic is light.
       minBytes: 64 * 1024,
       maxWaitTimeInMs: 50,
       maxBytesPerPartition: 4 * 1024 * 1024,
     });
-    this.producer = createProducer(kafka);
-    // Ready means partitions are assigned, not merely that run() was called.
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.joined = true));
-    this.consumer.on(this.consumer.events.REBALANCING, () => (this.joined = false));
-    this.consumer.on(this.consumer.events.CRASH, () => (this.joined = false));
   }
 
-  async start(): Promise<void> {
-    await this.producer.connect();
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.options.topic], fromBeginning: this.options.fromBeginning ?? true });
-    this.running = true;
-    await this.consumer.run({
-      autoCommit: true,
-      autoCommitInterval: 1_000,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      eachBatch: (payload) => this.handleBatch(payload),
-    });
-  }
-
-  /** Waits for the batch in flight, commits what was applied, leaves the group. */
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.consumer.disconnect();
-    await this.producer.disconnect();
-  }
-
-  /** True once the consumer has joined its group and owns partitions. */
-  get isRunning(): boolean {
-    return this.running && this.joined;
-  }
-
-  private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  protected async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0) return;
     const parsed: { message: KafkaMessage; record: CustomerEventRecord }[] = [];
     const failed: Failed[] = [];

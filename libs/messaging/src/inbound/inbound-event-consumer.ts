@@ -1,6 +1,6 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import type { EachBatchPayload, Kafka, KafkaMessage, Message } from 'kafkajs';
 import type { FieldError } from '@crm/contracts';
-import { createProducer } from '../kafka/create-producer';
+import { BatchConsumer } from '../consumer/batch-consumer';
 import { backoffDelay, sleep } from '../consumer/retry-policy';
 import { deadLetterMessage, InboundReasons, parseInboundMessage, type InboundRefusal } from './inbound-message';
 
@@ -42,57 +42,19 @@ export interface InboundEventConsumerOptions {
  * long as it lasts, never dead-lettered. Offsets are committed only for records that are stored
  * or dead-lettered, so a crash at any point redelivers, and event ids make redelivery harmless.
  */
-export class InboundEventConsumer {
-  private readonly consumer: Consumer;
-  private readonly producer: Producer;
-  private running = false;
-  private joined = false;
-
+export class InboundEventConsumer extends BatchConsumer {
   constructor(
     kafka: Kafka,
     private readonly options: InboundEventConsumerOptions,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+    super(kafka, options, {
       minBytes: 1,
       maxWaitTimeInMs: 100,
       maxBytesPerPartition: 1024 * 1024,
     });
-    this.producer = createProducer(kafka);
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => (this.joined = true));
-    this.consumer.on(this.consumer.events.REBALANCING, () => (this.joined = false));
-    this.consumer.on(this.consumer.events.CRASH, () => (this.joined = false));
   }
 
-  async start(): Promise<void> {
-    await this.producer.connect();
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.options.topic], fromBeginning: this.options.fromBeginning ?? true });
-    this.running = true;
-    await this.consumer.run({
-      autoCommit: true,
-      autoCommitInterval: 1_000,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      eachBatch: (payload) => this.handleBatch(payload),
-    });
-  }
-
-  /** Lets the chunk in flight finish (or abandons its retries), commits what was resolved, leaves the group. */
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.consumer.disconnect();
-    await this.producer.disconnect();
-  }
-
-  /** True once the consumer has joined its group. */
-  get isRunning(): boolean {
-    return this.running && this.joined;
-  }
-
-  private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  protected async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const canContinue = () => this.running && isRunning() && !isStale();
     const chunk = this.options.maxChunk ?? 500;
     for (let start = 0; start < batch.messages.length; start += chunk) {
