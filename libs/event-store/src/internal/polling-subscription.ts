@@ -87,3 +87,15 @@ export function startPollingSubscription(
     },
   };
 }
+
+/** Registers a subscription with its store, which stops whatever is still registered on close. */
+export function trackSubscription(registry: Set<Subscription>, inner: Subscription): Subscription {
+  const subscription: Subscription = {
+    stop: async () => {
+      registry.delete(subscription);
+      await inner.stop();
+    },
+  };
+  registry.add(subscription);
+  return subscription;
+}

@@ -16,7 +16,7 @@ import type {
 } from '../event-store.port';
 import type { AppendOutcome, AppendRequest } from '../event-store.port';
 import { appendEach } from '../internal/append-each';
-import { startPollingSubscription } from '../internal/polling-subscription';
+import { startPollingSubscription, trackSubscription } from '../internal/polling-subscription';
 import { checkExpectedRevision } from '../internal/expected-revision';
 import { validateNewEvents } from '../internal/new-event-validation';
 
@@ -117,14 +117,7 @@ export class InMemoryEventStore implements EventStore {
       blockedPollMs: 1000,
       maxBackoffMs: 1000,
     });
-    const subscription: Subscription = {
-      stop: async () => {
-        this.subscriptions.delete(subscription);
-        await inner.stop();
-      },
-    };
-    this.subscriptions.add(subscription);
-    return subscription;
+    return trackSubscription(this.subscriptions, inner);
   }
 
   async ping(): Promise<void> {

@@ -14,7 +14,7 @@ import type {
   Subscription,
   SubscriptionHandler,
 } from '../event-store.port';
-import { startPollingSubscription } from '../internal/polling-subscription';
+import { startPollingSubscription, trackSubscription } from '../internal/polling-subscription';
 import { validateNewEvents } from '../internal/new-event-validation';
 import { PgNotificationListener } from './pg-notification-listener';
 import { EVENT_COLUMNS, type EventRow, toStoredEvent } from './postgres-event-row';
@@ -229,14 +229,7 @@ export class PostgresEventStore implements EventStore {
       blockedPollMs: 100,
       maxBackoffMs: 5000,
     });
-    const subscription: Subscription = {
-      stop: async () => {
-        this.subscriptions.delete(subscription);
-        await inner.stop();
-      },
-    };
-    this.subscriptions.add(subscription);
-    return subscription;
+    return trackSubscription(this.subscriptions, inner);
   }
 
   async ping(): Promise<void> {
