@@ -28,3 +28,7 @@ export * from './examples/catalogue-examples';
 export * from './schema/event-json-schemas';
 export * from './schema/async-api';
 export * from './schema/contract-files';
+export * from './derived/stream-categories';
+export * from './derived/lifecycle-events';
+export * from './derived/segment-membership-events';
+export * from './derived/loyalty-events';

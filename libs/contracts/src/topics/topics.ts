@@ -5,6 +5,7 @@ export const Topics = {
   ingestDeadLetter: 'crm.ingest.dlq.v1',
   segmentMembership: 'crm.segment-membership.v1',
   loyaltyEvents: 'crm.loyalty-events.v1',
+  lifecycleStages: 'crm.lifecycle-stages.v1',
 } as const;
 
 /** Dead letters of a read-side service: one topic per consumer group, so each team owns its own. */
