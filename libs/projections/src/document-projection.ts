@@ -1,11 +1,19 @@
-import type { CustomerEventRecord } from '@crm/contracts';
+import type { CustomerEventRecord, EventEnvelope } from '@crm/contracts';
+
+/** A fact a projection publishes because of a state change, and the stream it belongs to. */
+export interface DerivedEvent {
+  readonly streamId: string;
+  /** `id` must be deterministic (see `derivedEventId`): refolding the same event derives the same ids. */
+  readonly envelope: EventEnvelope;
+}
 
 /**
  * A read model kept as one MongoDB document per key, built by a pure `evolve`.
  *
- * Every key must belong to exactly one customer stream (a customer's profile, a customer's day):
- * the document remembers the last stream revision applied, which is what makes redelivery,
- * restarts and replays idempotent. Figures across customers (counts per day, segment sizes) are
+ * Every key must belong to one customer (a customer's profile, a customer's day): the document
+ * remembers the last revision applied from each of that customer's streams (its own events and
+ * the derived `loyalty-…`, `segment-membership-…`, `lifecycle-…` streams), which is what makes
+ * redelivery, restarts and replays idempotent. Figures across customers (counts per day, segment sizes) are
  * computed from these documents, never kept as shared counters that a redelivery would bump twice.
  */
 export interface DocumentProjection<TState extends object> {
@@ -23,13 +31,22 @@ export interface DocumentProjection<TState extends object> {
    * merged customer's document just keeps what `evolve` made of the merge event.
    */
   absorb?(survivor: TState | null, merged: TState, survivorId: string): TState;
+  /**
+   * Derived facts (optional): what to publish because applying `record` turned `before` into
+   * `after` (a segment entered, a lifecycle stage changed). Pure. The runner appends them to the
+   * event store before it writes the documents, idempotently by event id, so a crash between the
+   * two neither loses nor duplicates them; the relay then publishes them to their topics.
+   */
+  derive?(before: TState | null, after: TState | null, record: CustomerEventRecord): DerivedEvent[];
 }
 
 export interface ProjectionMetadata {
   readonly name: string;
   readonly schemaVersion: number;
-  /** Stream revision of the last event applied to this document. */
+  /** Revision of the last event applied from the customer's own stream (-1: none yet). */
   readonly revision: number;
+  /** The same for the customer's derived streams, by category (`loyalty`, `segment-membership`, `lifecycle`). */
+  readonly revisions?: Readonly<Record<string, number>>;
   /** Global log position of that event. */
   readonly position: string;
   readonly updatedAt: Date;

@@ -50,3 +50,37 @@ describe('foldBatch', () => {
     expect(writes).toEqual([{ kind: 'delete', id: 'a', expectedRevision: 0, expectedWrites: null }]);
   });
 });
+
+describe('foldBatch across a customer\'s streams', () => {
+  const fromStream = (streamId: string, subject: string, revision: number, position: number): CustomerEventRecord => ({
+    ...rec(subject, revision),
+    envelope: { ...rec(subject, revision).envelope, id: `${streamId}-${revision}` },
+    streamId,
+    position: String(position),
+  });
+
+  it('guards each stream category with its own revision', () => {
+    const first = foldBatch(tally, new Map(), [rec('a', 0), fromStream('loyalty-a', 'a', 0, 200), fromStream('loyalty-a', 'a', 1, 201)], now);
+    expect(first[0]).toMatchObject({ kind: 'insert', document: { orders: 3, _metadata: { revision: 0, revisions: { loyalty: 1 }, position: '201' } } });
+    const loaded = new Map([['a', first[0].document as ProjectedDocument<Tally>]]);
+    // loyalty revision 1 was applied, customer revision 1 was not: only the latter counts
+    const again = foldBatch(tally, loaded, [fromStream('loyalty-a', 'a', 1, 201), rec('a', 1)], now);
+    expect(again[0]).toMatchObject({ kind: 'replace', document: { orders: 4, _metadata: { revision: 1, revisions: { loyalty: 1 } } } });
+  });
+
+  it('derives facts from each applied event, and none from a redelivered one', () => {
+    const deriving: DocumentProjection<Tally> = {
+      ...tally,
+      derive: (before, after, r) =>
+        (before?.orders ?? 0) < 2 && (after?.orders ?? 0) >= 2
+          ? [{ streamId: `lifecycle-${r.envelope.subject}`, envelope: { ...r.envelope, id: `derived-${r.envelope.id}`, type: 'crm.lifecycle.stage-changed' } }]
+          : [],
+    };
+    const derived: { streamId: string }[] = [];
+    const writes = foldBatch(deriving, new Map(), [rec('a', 0), rec('a', 1), rec('a', 2)], now, derived as never);
+    expect(derived).toEqual([expect.objectContaining({ streamId: 'lifecycle-a', envelope: expect.objectContaining({ id: 'derived-a-1' }) })]);
+    const redelivered: unknown[] = [];
+    foldBatch(deriving, new Map([['a', writes[0].document as ProjectedDocument<Tally>]]), [rec('a', 1)], now, redelivered as never);
+    expect(redelivered).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 export * from './mongo.env';
 export * from './document-projection';
 export * from './fold-batch';
+export * from './derived-events';
 export * from './projection-runner';
 export * from './merged-documents';
 export * from './nest/read-side.options';

@@ -1,6 +1,7 @@
 import type { Model, mongo } from 'mongoose';
 import { CUSTOMER_MERGED, type CustomerEventRecord } from '@crm/contracts';
-import type { DocumentProjection, ProjectedDocument, ProjectionMetadata } from './document-projection';
+import type { DerivedEventSink } from './derived-events';
+import type { DerivedEvent, DocumentProjection, ProjectedDocument, ProjectionMetadata } from './document-projection';
 import { foldBatch, stripStored, type DocumentWrite } from './fold-batch';
 
 export class ProjectionConflictError extends Error {
@@ -23,6 +24,8 @@ const MAX_CONFLICT_ATTEMPTS = 5;
  * mid-batch) makes the batch reload and refold instead of overwriting newer state.
  * Uses the driver collection under the mongoose model: the documents are the projection's state
  * as is, and the model still owns the schema and indexes.
+ * Derived events (see `DocumentProjection.derive`) go to the sink before the documents are
+ * written: a crash in between refolds the same events on redelivery and derives the same ids.
  */
 export class ProjectionRunner<TState extends object> {
   private readonly collection: mongo.Collection<StoredDocument>;
@@ -31,7 +34,9 @@ export class ProjectionRunner<TState extends object> {
     readonly projection: DocumentProjection<TState>,
     model: Pick<Model<unknown>, 'collection'>,
     private readonly now: () => Date = () => new Date(),
+    private readonly derivedSink?: DerivedEventSink,
   ) {
+    if (projection.derive && !derivedSink) throw new Error(`projection ${projection.name} derives events: it needs a derived-event sink (an event store)`);
     this.collection = model.collection as unknown as mongo.Collection<StoredDocument>;
   }
 
@@ -41,7 +46,9 @@ export class ProjectionRunner<TState extends object> {
     if (ids.length === 0) return 0;
     for (let attempt = 1; attempt <= MAX_CONFLICT_ATTEMPTS; attempt++) {
       const loaded = await this.load(ids);
-      const writes = foldBatch(this.projection, loaded, records, this.now());
+      const derived: DerivedEvent[] = [];
+      const writes = foldBatch(this.projection, loaded, records, this.now(), derived);
+      if (derived.length > 0) await this.derivedSink?.append(derived);
       if (writes.length === 0) return 0;
       if (await this.write(writes)) {
         await this.absorbMerges(records);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import type { Admin, Kafka, Producer } from 'kafkajs';
-import { Topics } from '@crm/contracts';
+import { parseStreamId, TOPIC_OF_STREAM_CATEGORY, Topics } from '@crm/contracts';
 import type { EventStore } from '@crm/event-store';
 import {
   createKafka,
@@ -17,7 +17,7 @@ import { MetricsService, ReadinessRegistry } from '@crm/platform';
 import { EVENT_STORE } from '../events/event-store.provider';
 import { INGEST_SETTINGS, SERVICE, type IngestSettings } from '../ingest.env';
 
-/** Runs the event store → `crm.customer-events.v1` relay inside the ingest process. */
+/** Runs the event store → Kafka relay inside the ingest process: each stream category to its topic (customer events, loyalty, segment membership, lifecycle). */
 @Injectable()
 export class RelayService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Relay');
@@ -77,8 +77,9 @@ export class RelayService implements OnModuleInit, OnApplicationBootstrap, Befor
       try {
         const { KAFKA_TOPIC_PARTITIONS: numPartitions, KAFKA_REPLICATION_FACTOR: replicationFactor } = this.settings.kafka;
         const topic = (name: string) => topicName(this.settings.kafka, name);
+        const relayed = Object.values(TOPIC_OF_STREAM_CATEGORY).map((name) => ({ topic: topic(name), numPartitions, replicationFactor }));
         await ensureTopics(this.kafka, [
-          { topic: topic(Topics.customerEvents), numPartitions, replicationFactor },
+          ...relayed,
           { topic: topic(Topics.ingest), numPartitions, replicationFactor },
           { topic: topic(Topics.ingestDeadLetter), numPartitions: 1, replicationFactor },
         ]);
@@ -89,7 +90,10 @@ export class RelayService implements OnModuleInit, OnApplicationBootstrap, Befor
         this.checkpoints = await this.createCheckpointStore();
         this.relay = new EventStoreKafkaRelay(this.store, this.producer, this.checkpoints, {
           name: this.settings.ingest.RELAY_NAME,
-          topic: topic(Topics.customerEvents),
+          topicOf: (streamId) => {
+            const stream = parseStreamId(streamId);
+            return stream ? topic(TOPIC_OF_STREAM_CATEGORY[stream.category]) : null;
+          },
           onPublished: (count, last) => {
             published.inc(count);
             position.set(Number(last));
@@ -100,7 +104,7 @@ export class RelayService implements OnModuleInit, OnApplicationBootstrap, Befor
           },
         });
         await this.relay.start();
-        this.logger.log(`relaying the event store to ${topic(Topics.customerEvents)} from checkpoint ${this.relay.position ?? 'start'}`);
+        this.logger.log(`relaying the event store to ${relayed.map((t) => t.topic).join(', ')} from checkpoint ${this.relay.position ?? 'start'}`);
         return;
       } catch (error) {
         this.logger.error(`relay cannot start yet (${(error as Error).message}); retrying`);

@@ -17,7 +17,12 @@ export interface EventEnvelope<TType extends string = string, TData = Record<str
 /** An envelope as it reaches a read side: with its place in the customer's stream and the global log. */
 export interface CustomerEventRecord<TEnvelope extends EventEnvelope = EventEnvelope> {
   readonly envelope: TEnvelope;
-  /** 0-based revision within the customer's stream: the idempotency guard of every projection. */
+  /**
+   * The stream the event belongs to; absent means the customer's own stream (`customer-<subject>`).
+   * Derived streams (`loyalty-…`, `segment-membership-…`, `lifecycle-…`) have revisions of their own.
+   */
+  readonly streamId?: string;
+  /** 0-based revision within that stream: the idempotency guard of every projection. */
   readonly streamRevision: number;
   /** Global log position, decimal string (positions are 64-bit). */
   readonly position: string;

@@ -21,6 +21,8 @@ export const EventHeaders = {
   time: 'ce-time',
   correlationId: 'crm-correlation-id',
   causationId: 'crm-causation-id',
+  /** The event store stream the event belongs to (`customer-…`, `loyalty-…`, …). */
+  streamId: 'crm-stream-id',
   streamRevision: 'crm-stream-revision',
   position: 'crm-position',
   // dead-letter headers

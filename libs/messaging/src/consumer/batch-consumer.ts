@@ -3,7 +3,8 @@ import { createProducer } from '../kafka/create-producer';
 
 export interface BatchConsumerSettings {
   readonly groupId: string;
-  readonly topic: string;
+  /** One topic or several (a read model folding customer events and derived events). */
+  readonly topic: string | readonly string[];
   /** Partitions handled in parallel; safe because a customer's events stay in one partition. */
   readonly partitionsConsumedConcurrently?: number;
   readonly fromBeginning?: boolean;
@@ -36,7 +37,7 @@ export abstract class BatchConsumer {
   async start(): Promise<void> {
     await this.producer.connect();
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [this.settings.topic], fromBeginning: this.settings.fromBeginning ?? true });
+    await this.consumer.subscribe({ topics: [this.settings.topic].flat(), fromBeginning: this.settings.fromBeginning ?? true });
     this.running = true;
     await this.consumer.run({
       autoCommit: true,

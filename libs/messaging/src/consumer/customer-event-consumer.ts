@@ -15,7 +15,7 @@ export interface ConsumerHooks {
 export interface CustomerEventConsumerOptions {
   /** One consumer group per service: each service sees every event once. */
   readonly groupId: string;
-  readonly topic: string;
+  readonly topic: string | readonly string[];
   readonly deadLetterTopic: string;
   readonly handler: RecordBatchHandler;
   /** Attempts for a failing batch before it is split to find the poison event. */

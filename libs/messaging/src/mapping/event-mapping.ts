@@ -1,5 +1,5 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import { customerIdFromStreamId, EventHeaders, upcast, type CustomerEventRecord, type EventEnvelope } from '@crm/contracts';
+import { EventHeaders, parseStreamId, upcast, type CustomerEventRecord, type EventEnvelope } from '@crm/contracts';
 import type { NewEvent, StoredEvent } from '@crm/event-store';
 
 /** Envelope → what the event store keeps: data as data, the rest of the envelope as metadata. */
@@ -16,7 +16,7 @@ export function envelopeFromStoredEvent(stored: StoredEvent): EventEnvelope {
     type: stored.type,
     schemaVersion: m.schemaVersion ?? 1,
     source: m.source ?? 'unknown',
-    subject: m.subject ?? customerIdFromStreamId(stored.streamId) ?? stored.streamId,
+    subject: m.subject ?? parseStreamId(stored.streamId)?.customerId ?? stored.streamId,
     time: m.time ?? stored.recordedAt.toISOString(),
     data: stored.data,
     ...(m.correlationId ? { correlationId: m.correlationId } : {}),
@@ -24,7 +24,7 @@ export function envelopeFromStoredEvent(stored: StoredEvent): EventEnvelope {
   };
 }
 
-/** Stored customer event → Kafka message keyed by customer id, so one customer's events share a partition. */
+/** Stored event → Kafka message keyed by customer id, so one customer's events share a partition (per topic). */
 export function toKafkaMessage(stored: StoredEvent): Message {
   const envelope = envelopeFromStoredEvent(stored);
   const headers: IHeaders = {
@@ -34,12 +34,14 @@ export function toKafkaMessage(stored: StoredEvent): Message {
     [EventHeaders.source]: envelope.source,
     [EventHeaders.subject]: envelope.subject,
     [EventHeaders.time]: envelope.time,
+    [EventHeaders.streamId]: stored.streamId,
     [EventHeaders.streamRevision]: String(stored.revision),
     [EventHeaders.position]: stored.position.toString(),
   };
   if (envelope.correlationId) headers[EventHeaders.correlationId] = envelope.correlationId;
   if (envelope.causationId) headers[EventHeaders.causationId] = envelope.causationId;
-  return { key: envelope.subject, value: JSON.stringify(envelope), headers };
+  const key = parseStreamId(stored.streamId)?.customerId ?? envelope.subject;
+  return { key, value: JSON.stringify(envelope), headers };
 }
 
 export class MalformedMessageError extends Error {
@@ -72,6 +74,7 @@ export function parseCustomerEventMessage(message: KafkaMessage): CustomerEventR
   const revision = Number(header(message.headers, EventHeaders.streamRevision));
   if (!Number.isSafeInteger(revision) || revision < 0) throw new MalformedMessageError(`${EventHeaders.streamRevision} header missing`);
   const position = header(message.headers, EventHeaders.position) ?? '0';
+  const streamId = header(message.headers, EventHeaders.streamId);
   // Kafka carries events as stored; read sides always fold the current version of each type.
-  return { envelope: upcast(envelope), streamRevision: revision, position };
+  return { envelope: upcast(envelope), ...(streamId ? { streamId } : {}), streamRevision: revision, position };
 }

@@ -41,7 +41,7 @@ describe('event mapping', () => {
       offset: '0',
       size: 0,
     });
-    expect(record).toEqual({ envelope, streamRevision: 4, position: '123' });
+    expect(record).toEqual({ envelope, streamId: 'customer-c-7', streamRevision: 4, position: '123' });
   });
 
   it('hands read sides the current version of an event stored in an older one', () => {

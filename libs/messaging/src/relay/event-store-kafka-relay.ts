@@ -1,5 +1,4 @@
-import type { Producer } from 'kafkajs';
-import { customerIdFromStreamId } from '@crm/contracts';
+import type { Message, Producer, TopicMessages } from 'kafkajs';
 import type { EventStore, StoredEvent, Subscription } from '@crm/event-store';
 import { toKafkaMessage } from '../mapping/event-mapping';
 import type { CheckpointStore } from './checkpoint-store';
@@ -7,7 +6,8 @@ import type { CheckpointStore } from './checkpoint-store';
 export interface RelayOptions {
   /** Checkpoint name; one relay per name may run at a time. */
   readonly name: string;
-  readonly topic: string;
+  /** The topic a stream's events go to; null skips the stream (e.g. the relay's own bookkeeping). */
+  readonly topicOf: (streamId: string) => string | null;
   readonly onPublished?: (count: number, lastPosition: bigint) => void;
   readonly onError?: (error: Error) => void;
 }
@@ -51,13 +51,19 @@ export class EventStoreKafkaRelay {
   // Rejecting makes the subscription retry the same batch after a backoff.
   private async publish(events: StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const messages = events.filter((e) => customerIdFromStreamId(e.streamId) !== null).map(toKafkaMessage);
-    if (messages.length > 0) {
-      await this.producer.send({ topic: this.options.topic, acks: -1, messages });
+    const byTopic = new Map<string, Message[]>();
+    for (const event of events) {
+      const topic = this.options.topicOf(event.streamId);
+      if (topic === null) continue;
+      const messages = byTopic.get(topic) ?? [];
+      messages.push(toKafkaMessage(event));
+      byTopic.set(topic, messages);
     }
+    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    if (topicMessages.length > 0) await this.producer.sendBatch({ acks: -1, topicMessages });
     const last = events[events.length - 1].position;
     await this.checkpoints.save(this.options.name, last);
     this.lastPublished = last;
-    this.options.onPublished?.(messages.length, last);
+    this.options.onPublished?.(topicMessages.reduce((n, t) => n + t.messages.length, 0), last);
   }
 }

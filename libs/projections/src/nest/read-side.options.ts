@@ -1,4 +1,5 @@
 import type { Schema } from 'mongoose';
+import type { EventStoreEnv } from '@crm/event-store';
 import type { KafkaEnv } from '@crm/messaging';
 import type { DocumentProjection } from '../document-projection';
 import type { MongoEnv } from '../mongo.env';
@@ -16,6 +17,13 @@ export interface ReadSideOptions {
   readonly kafka: KafkaEnv;
   readonly mongo: MongoEnv;
   readonly readModels: readonly ReadModelRegistration[];
+  /** Topics to consume, unprefixed (default: `crm.customer-events.v1`). */
+  readonly topics?: readonly string[];
+  /**
+   * The event store, for services that write events: projections that `derive` facts need it,
+   * and the service can use `ReadSideService.eventStore` for its own appends.
+   */
+  readonly eventStore?: EventStoreEnv;
 }
 
 export const READ_SIDE_OPTIONS = Symbol('READ_SIDE_OPTIONS');

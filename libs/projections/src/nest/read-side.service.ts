@@ -3,15 +3,19 @@ import { InjectConnection } from '@nestjs/mongoose';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { deadLetterTopicFor, Topics, type CustomerEventRecord } from '@crm/contracts';
+import { createEventStore, type EventStore } from '@crm/event-store';
 import { createKafka, CustomerEventConsumer, ensureTopics, sleep, topicName } from '@crm/messaging';
 import { MetricsService, ReadinessRegistry } from '@crm/platform';
+import type { DerivedEvent } from '../document-projection';
+import { EventStoreDerivedEventSink, type DerivedEventSink } from '../derived-events';
 import { ProjectionRunner } from '../projection-runner';
 import { READ_SIDE_OPTIONS, type ReadSideOptions } from './read-side.options';
 
 /**
- * Runs a service's projections: consumes `crm.customer-events.v1` in the service's own consumer
- * group and applies each batch to every read model of the service, in registration order.
- * Start-up does not wait for Kafka: the service answers `/health/ready` 503 until it is consuming.
+ * Runs a service's projections: consumes its topics (`crm.customer-events.v1` unless told
+ * otherwise) in the service's own consumer group and applies each batch to every read model of
+ * the service, in registration order. Start-up does not wait for Kafka (or the event store, when
+ * the service writes events): `/health/ready` answers 503 until it is consuming.
  */
 @Injectable()
 export class ReadSideService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -22,6 +26,14 @@ export class ReadSideService implements OnModuleInit, OnApplicationBootstrap, Be
   private runners: ProjectionRunner<object>[] = [];
   private stopping = false;
   private starting?: Promise<void>;
+  private store?: EventStore;
+  /** Derived events wait for the store: the consumer only starts once it is connected. */
+  private readonly derivedSink: DerivedEventSink = {
+    append: (events: readonly DerivedEvent[]) => {
+      if (!this.store) throw new Error('event store not connected yet');
+      return new EventStoreDerivedEventSink(this.store).append(events);
+    },
+  };
 
   constructor(
     @Inject(READ_SIDE_OPTIONS) private readonly options: ReadSideOptions,
@@ -48,13 +60,29 @@ export class ReadSideService implements OnModuleInit, OnApplicationBootstrap, Be
         await this.admin.describeCluster();
       },
     });
+    if (this.options.eventStore) {
+      this.readiness.register({
+        name: 'event-store',
+        check: async () => {
+          if (!this.store) throw new Error('not connected yet');
+          await this.store.ping();
+        },
+      });
+    }
+  }
+
+  /** The connected event store, when the service was given one (undefined until connected). */
+  get eventStore(): EventStore | undefined {
+    return this.store;
   }
 
   /** Indexes are in place before the first write: building them under concurrent writes is a race on some servers. */
   async onApplicationBootstrap(): Promise<void> {
     const models = this.options.readModels.map((m) => this.connection.model(m.name));
     await Promise.all(models.map((model) => model.init()));
-    this.runners = this.options.readModels.map((m, i) => new ProjectionRunner(m.projection, models[i]));
+    this.runners = this.options.readModels.map(
+      (m, i) => new ProjectionRunner(m.projection, models[i], undefined, this.options.eventStore ? this.derivedSink : undefined),
+    );
     this.starting = this.startWithRetries();
   }
 
@@ -63,6 +91,7 @@ export class ReadSideService implements OnModuleInit, OnApplicationBootstrap, Be
     await this.starting;
     await this.consumer?.stop();
     await this.admin?.disconnect();
+    await this.store?.close();
   }
 
   private async startWithRetries(): Promise<void> {
@@ -71,22 +100,23 @@ export class ReadSideService implements OnModuleInit, OnApplicationBootstrap, Be
     const retries = this.metrics.counter('projection_batch_retries_total', 'Failed projection batch attempts');
     const batchSeconds = this.metrics.histogram('projection_batch_duration_seconds', 'Time to apply one batch to all read models', [], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
     const kafkaEnv = this.options.kafka;
-    const source = topicName(kafkaEnv, Topics.customerEvents);
+    const sources = (this.options.topics ?? [Topics.customerEvents]).map((t) => topicName(kafkaEnv, t));
     const dlq = topicName(kafkaEnv, deadLetterTopicFor(this.options.service));
     const groupId = kafkaEnv.KAFKA_CONSUMER_GROUP ?? this.options.service;
     for (let attempt = 0; !this.stopping; attempt++) {
       try {
         const partitions = this.options.kafka.KAFKA_TOPIC_PARTITIONS;
         const replicationFactor = this.options.kafka.KAFKA_REPLICATION_FACTOR;
+        if (this.options.eventStore && !this.store) this.store = await createEventStore(this.options.eventStore);
         await ensureTopics(this.kafka, [
-          { topic: source, numPartitions: partitions, replicationFactor },
+          ...sources.map((topic) => ({ topic, numPartitions: partitions, replicationFactor })),
           { topic: dlq, numPartitions: 1, replicationFactor },
         ]);
         this.admin = this.kafka.admin();
         await this.admin.connect();
         this.consumer = new CustomerEventConsumer(this.kafka, {
           groupId,
-          topic: source,
+          topic: sources,
           deadLetterTopic: dlq,
           handler: async (records) => {
             const stop = batchSeconds.startTimer();
@@ -106,7 +136,7 @@ export class ReadSideService implements OnModuleInit, OnApplicationBootstrap, Be
           },
         });
         await this.consumer.start();
-        this.logger.log(`consuming ${source} as group ${groupId}`);
+        this.logger.log(`consuming ${sources.join(', ')} as group ${groupId}`);
         return;
       } catch (error) {
         this.logger.error(`cannot start consuming yet (${(error as Error).message}); retrying`);
