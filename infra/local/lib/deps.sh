@@ -94,3 +94,18 @@ ensure_postgres() {
   apt_install "PostgreSQL server binaries (initdb, pg_ctl) not found (apt-get install postgresql)" postgresql
   [[ -n "$(find_pg_bindir)" ]] || deps_die "initdb still not found after installing postgresql"
 }
+
+# Headless Chromium for the analytics dashboard's browser test (driven by playwright-core).
+find_chromium() {
+  local c
+  for c in chromium chromium-browser; do
+    command -v "$c" >/dev/null 2>&1 && { command -v "$c"; return 0; }
+  done
+  return 1
+}
+
+ensure_chromium() {
+  find_chromium >/dev/null && return 0
+  apt_install "chromium not found: the dashboard test drives a headless browser (apt-get install chromium)" chromium
+  find_chromium >/dev/null || deps_die "chromium still not on PATH after installing it"
+}
