@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { findEventType } from '../events/event-catalogue';
+import { findEventType, findStoredEventType } from '../events/event-catalogue';
 import { IngestEventRequest } from './ingest-event.request';
 import { unstorableCharacters, reservedKeys, unexpectedKeys } from './unexpected-keys';
 
@@ -80,4 +80,17 @@ export function validateCustomerEvent(input: unknown, options: ValidateOptions =
   }
 
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: request };
+}
+
+/**
+ * Checks a stored event's `data` against the current contract of its type (after `upcast`):
+ * read sides use it to refuse an event that reached the topic without going through ingest.
+ * Returns null for a type the catalogue does not know (derived events, newer producers).
+ */
+export function validateEventData(type: string, data: unknown): FieldError[] | null {
+  const definition = findStoredEventType(type);
+  if (!definition) return null;
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return [{ field: 'data', messages: ['data must be an object'] }];
+  const instance = plainToInstance(definition.dataClass, data);
+  return [...flattenValidationErrors(validateSync(instance, VALIDATOR_OPTIONS), 'data'), ...unexpectedKeys(data, instance, 'data')];
 }

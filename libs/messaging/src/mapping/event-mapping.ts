@@ -1,5 +1,5 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import { EventHeaders, parseStreamId, upcast, type CustomerEventRecord, type EventEnvelope } from '@crm/contracts';
+import { EventHeaders, parseStreamId, upcast, validateEventData, type CustomerEventRecord, type EventEnvelope } from '@crm/contracts';
 import type { NewEvent, StoredEvent } from '@crm/event-store';
 
 /** Envelope → what the event store keeps: data as data, the rest of the envelope as metadata. */
@@ -76,5 +76,14 @@ export function parseCustomerEventMessage(message: KafkaMessage): CustomerEventR
   const position = header(message.headers, EventHeaders.position) ?? '0';
   const streamId = header(message.headers, EventHeaders.streamId);
   // Kafka carries events as stored; read sides always fold the current version of each type.
-  return { envelope: upcast(envelope), ...(streamId ? { streamId } : {}), streamRevision: revision, position };
+  const current = upcast(envelope);
+  if (streamId === undefined || parseStreamId(streamId)?.category === 'customer') {
+    // Anyone with write access to the topic could bypass ingest: a customer event that breaks its
+    // contract is refused here (and dead-lettered with the reason) instead of corrupting read models.
+    const errors = validateEventData(current.type, current.data);
+    if (errors && errors.length > 0) {
+      throw new MalformedMessageError(`${current.type} breaks its contract: ${errors.map((e) => `${e.field}: ${e.messages.join(', ')}`).join('; ')}`);
+    }
+  }
+  return { envelope: current, ...(streamId ? { streamId } : {}), streamRevision: revision, position };
 }

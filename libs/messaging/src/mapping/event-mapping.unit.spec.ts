@@ -64,4 +64,16 @@ describe('event mapping', () => {
     expect(() => parseCustomerEventMessage({ ...base, value: Buffer.from(JSON.stringify(envelope)), headers: {} })).toThrow(/stream-revision/);
     expect(() => parseCustomerEventMessage({ ...base, value: null, headers: {} })).toThrow(/empty/);
   });
+
+  it('refuses a customer event whose data breaks its contract, naming the fields, but not a derived event of a type it does not know', () => {
+    const base = { key: null, timestamp: '0', attributes: 0, offset: '0', size: 0 };
+    const headers = { [EventHeaders.streamRevision]: '0', [EventHeaders.position]: '9' };
+    const broken = { ...envelope, data: { orderId: 'o-1', totalMinor: 'lots', currency: 'EUR', extra: 1 } };
+    expect(() => parseCustomerEventMessage({ ...base, value: Buffer.from(JSON.stringify(broken)), headers })).toThrow(
+      /crm.order.completed breaks its contract: data.extra: property extra should not exist; data.totalMinor: .*integer/,
+    );
+    const derived = { ...envelope, type: 'crm.loyalty.points-earned', data: { points: 5 } };
+    const record = parseCustomerEventMessage({ ...base, value: Buffer.from(JSON.stringify(derived)), headers: { ...headers, [EventHeaders.streamId]: 'loyalty-c-7' } });
+    expect(record).toMatchObject({ streamId: 'loyalty-c-7', envelope: { type: 'crm.loyalty.points-earned' } });
+  });
 });
