@@ -39,6 +39,10 @@ const isReady = async (name: ServiceName) => {
 const waitAllReady = () =>
   Promise.all(SERVICES.map((name) => waitUntil(`${name} ready`, async () => ((await isReady(name)) ? true : undefined), 120_000)));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const progress = (line: string) => process.stderr.write(`[faults ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+/** The last lines each service wrote, for a failure message. */
+const serviceTails = () =>
+  [...services.values()].map((s) => `--- ${s.name} (exit ${s.process.exitCode ?? s.process.signalCode ?? 'running'})\n${s.output.join('').slice(-1500)}`).join('\n');
 
 const accepted = new Map<string, string[]>();
 let driver: LoadDriver | undefined;
@@ -64,8 +68,10 @@ const report: ReportRow[] = [];
 
 /** Load, fault, recovery; then drain, wait until all accepted events are projected, and count. */
 async function underLoad(fault: string, inject: () => Promise<void>, recover: () => Promise<void>, watch: ServiceName[] = []): Promise<ReportRow> {
+  progress(`${fault}: load on`);
   startLoad();
   await sleep(3_000);
+  progress(`${fault}: inject`);
   await inject();
   const notReady = new Set<ServiceName>();
   const watching = (async () => {
@@ -77,9 +83,18 @@ async function underLoad(fault: string, inject: () => Promise<void>, recover: ()
   await sleep(2_000);
   await watching;
   const recoveringAt = Date.now();
+  progress(`${fault}: recover`);
   await recover();
-  await drainLoad();
-  await waitAllReady();
+  await Promise.race([
+    drainLoad(),
+    sleep(120_000).then(() => {
+      throw new Error(`${fault}: the load could not drain (ingest unavailable?)\n${serviceTails()}`);
+    }),
+  ]);
+  progress(`${fault}: load drained`);
+  await waitAllReady().catch((error: Error) => {
+    throw new Error(`${error.message}\n${serviceTails()}`);
+  });
   const settled = await waitUntil(
     `${fault}: everything accepted is projected`,
     async () => {
@@ -88,8 +103,9 @@ async function underLoad(fault: string, inject: () => Promise<void>, recover: ()
     },
     180_000,
   ).catch(async (error: Error) => {
-    throw new Error(`${error.message}\nlast count: ${JSON.stringify(await ledger())}`);
+    throw new Error(`${error.message}\nlast count: ${JSON.stringify(await ledger())}\n${serviceTails()}`);
   });
+  progress(`${fault}: settled ${JSON.stringify(settled)}`);
   const row: ReportRow = {
     fault,
     ...settled,

@@ -18,7 +18,7 @@ export function customerJourney(customerId: string, n: number): JourneyEvent[] {
   const events: JourneyEvent[] = [
     e('crm.customer.registered', { email: `${customerId}@example.com`, country: ['DE', 'SE', 'FR'][n % 3] }),
     e('crm.consent.granted', { channel: 'email', purpose: 'marketing', policyVersion: '2026-01' }),
-    e('crm.touchpoint.recorded', { channel: 'web', action: 'page_viewed', url: 'https://shop.example.com/', sessionId: `s-${n}` }),
+    e('crm.touchpoint.recorded', { channel: 'web', action: 'page_viewed', url: `https://shop.example.com/p/${n}` }),
   ];
   for (let i = 0; i < orders; i++) {
     events.push(e('crm.order.completed', { orderId: `${customerId}-o${i}`, totalMinor: 1_000 * (i + 1) + n, currency: 'EUR' }));

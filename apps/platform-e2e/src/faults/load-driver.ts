@@ -18,6 +18,8 @@ export class LoadDriver {
   /** Event ids ingest acknowledged (202), by customer stream. */
   readonly accepted = new Map<string, string[]>();
   failedAttempts = 0;
+  /** Set when ingest refused a valid event: the run is void, `drain` rejects with it. */
+  private fatal?: Error;
   private queue: JourneyEvent[] = [];
   private inFlight = new Set<Promise<void>>();
   private timer?: NodeJS.Timeout;
@@ -42,14 +44,15 @@ export class LoadDriver {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     // events of journeys already begun are still sent, so every journey is complete
-    while (this.queue.length > 0 || this.inFlight.size > 0) {
+    while (!this.fatal && (this.queue.length > 0 || this.inFlight.size > 0)) {
       if (this.queue.length > 0) this.send(this.queue.splice(0, this.options.batchSize));
       await Promise.race([...this.inFlight, new Promise((r) => setTimeout(r, 50))]);
     }
+    if (this.fatal) throw this.fatal;
   }
 
   private tick(): void {
-    if (this.stopping) return;
+    if (this.stopping || this.fatal) return;
     while (this.queue.length < this.options.batchSize) {
       const n = this.journeys++;
       this.queue.push(...customerJourney(`${this.options.customerPrefix}-${n}`, n));
@@ -58,7 +61,9 @@ export class LoadDriver {
   }
 
   private send(batch: JourneyEvent[]): void {
-    const request = this.sendUntilAccepted(batch).finally(() => this.inFlight.delete(request));
+    const request = this.sendUntilAccepted(batch)
+      .catch((error: Error) => void (this.fatal ??= error))
+      .finally(() => this.inFlight.delete(request));
     this.inFlight.add(request);
   }
 
