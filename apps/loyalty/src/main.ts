@@ -7,7 +7,8 @@ async function main(): Promise<void> {
   const settings = loadLoyaltySettings();
   await bootstrapService(LoyaltyModule.register(settings), {
     service: SERVICE,
-    description: 'Loyalty points and tiers: balances earned from completed orders under the loyalty program.',
+    description:
+      'Loyalty accounts, event-sourced: points earned from orders and other customer events, refunds, redemptions of points and rewards, FIFO expiry, tiers, and the balance, ledger and tier read model.',
     http: settings.http,
   });
 }

@@ -21,7 +21,10 @@ export const KNOWN_SCOPES = {
   'profiles:read': 'profile: GET /v1/customers…',
   'segments:read': 'segmentation: GET /v1/segments…, /v1/customers/:id/segments',
   'loyalty:read': 'loyalty: GET /v1/loyalty/…',
-  'analytics:read': 'analytics: GET /v1/kpis/…',
+  'loyalty:redeem': 'loyalty: POST /v1/loyalty/accounts/:id/redemptions',
+  'loyalty:manage': 'loyalty: reversals, adjustments, POST /v1/loyalty/maintenance:run',
+  'analytics:read': 'analytics: GET /v1/kpis…, /v1/cohorts, /v1/models/current, /v1/predictions…, /v1/at-risk, /v1/segment-sizes',
+  'analytics:refit': 'analytics: POST /v1/models/refit',
   'metrics:read': 'every service: GET /metrics',
   'admin:replay': 'reserved: replaying projections',
 } as const;
