@@ -1,74 +1,83 @@
-import type { INestApplication } from '@nestjs/common';
-import request from 'supertest';
-import type { CustomerEventRecord, EventEnvelope } from '@crm/contracts';
-import { authHeader, testApiKeyEnv } from '@crm/platform/testing';
-import type { ReadSideService } from '@crm/projections';
-import { isolatedReadSideEnv, startReadSideApp, stopReadSideApp, type ReadSideTestApp } from '@crm/projections/testing';
-import { loadProfileSettings } from '../profile.env';
-import { ProfileModule } from '../profile.module';
+import { lifecycleStreamId } from '@crm/contracts';
+import { day, recordFactory } from '../testing/records';
+import { profileTestSettings, startProfileApp, stopProfileApp, type ProfileTestApp } from '../testing/profile-test-app';
 
-// Real MongoDB-wire server and Kafka (infra/local/crm-infra up), isolated per run.
-const settings = loadProfileSettings({ ...isolatedReadSideEnv('profile'), ...testApiKeyEnv() });
-
-let test: ReadSideTestApp;
-let app: INestApplication;
-let readSide: ReadSideService;
-const get = (path: string) => request(app.getHttpServer()).get(path).set(authHeader());
-
-const record = (subject: string, revision: number, type: string, data: Record<string, unknown>, time: string): CustomerEventRecord => {
-  const envelope: EventEnvelope = { id: `${subject}-${revision}`, type, schemaVersion: 1, source: 'it', subject, time, data };
-  return { envelope, streamRevision: revision, position: String(2000 + revision) };
-};
+// Real MongoDB-wire server, Kafka and PostgreSQL, isolated per run.
+const settings = profileTestSettings();
+const r = recordFactory(2000);
 
 const history = [
-  record('mx', 0, 'crm.customer.registered', { email: 'mx@example.com', country: 'DE' }, '2026-05-02T10:00:00.000Z'),
-  record('mx', 1, 'crm.order.completed', { orderId: 'o-x1', totalMinor: 1000, currency: 'EUR' }, '2026-05-03T10:00:00.000Z'),
-  record('my', 0, 'crm.customer.registered', { email: 'my@example.com', country: 'DE', firstName: 'Yo' }, '2026-05-01T10:00:00.000Z'),
-  record('my', 1, 'crm.order.completed', { orderId: 'o-y1', totalMinor: 400, currency: 'EUR' }, '2026-05-01T11:00:00.000Z'),
-  record('my', 2, 'crm.order.completed', { orderId: 'o-y2', totalMinor: 90, currency: 'USD' }, '2026-05-01T12:00:00.000Z'),
-  record('mx', 2, 'crm.identity.linked', { kind: 'email', value: 'my@example.com' }, '2026-05-04T10:00:00.000Z'),
-  record('my', 3, 'crm.customer.merged', { survivorId: 'mx', mergedId: 'my', reason: 'identity', identity: { kind: 'email', value: 'my@example.com' } }, '2026-05-04T10:00:00.000Z'),
+  r('mx', 'crm.customer.registered', { email: 'mx@example.com', country: 'DE' }, day(2)),
+  r('mx', 'crm.order.completed', { orderId: 'o-x1', totalMinor: 1000, currency: 'EUR' }, day(3)),
+  r('my', 'crm.customer.registered', { email: 'my@example.com', country: 'DE', firstName: 'Yo' }, day(1)),
+  r('my', 'crm.order.completed', { orderId: 'o-y1', totalMinor: 400, currency: 'EUR' }, day(1, 1)),
+  r('my', 'crm.order.completed', { orderId: 'o-y2', totalMinor: 90, currency: 'USD' }, day(1, 2)),
+  r('my', 'crm.identity.linked', { kind: 'device_id', value: 'my-phone' }, day(1, 3)),
+  r('mx', 'crm.identity.linked', { kind: 'email', value: 'my@example.com' }, day(4)),
+  r('my', 'crm.customer.merged', { survivorId: 'mx', mergedId: 'my', reason: 'identity', identity: { kind: 'email', value: 'my@example.com' } }, day(4)),
 ];
 
-beforeAll(async () => {
-  test = await startReadSideApp(ProfileModule.register(settings), settings.kafka);
-  ({ app, readSide } = test);
-});
+let test: ProfileTestApp;
 
-afterAll(() => stopReadSideApp(test));
+beforeAll(async () => {
+  test = await startProfileApp(settings);
+}, 90_000);
+
+afterAll(() => stopProfileApp(test), 60_000);
 
 describe('merged customers in the profile read model', () => {
-  const expected = {
+  const combined = {
     customerId: 'mx',
     email: 'mx@example.com',
     firstName: 'Yo',
     orders: 3,
     revenueMinorByCurrency: { EUR: 1400, USD: 90 },
-    lifecycleStage: 'repeat-customer',
-    firstSeenAt: '2026-05-01T10:00:00.000Z',
+    firstSeenAt: day(1),
     mergedFrom: ['my'],
   };
 
-  it('serves the survivor with the combined lifetime figures, and the merged id as the survivor', async () => {
-    await readSide.applyToAll(history);
-    const x = await get('/v1/customers/mx').expect(200);
-    expect(x.body).toMatchObject(expected);
+  it('takes the merged customer into the survivor once, and answers for the merged id with the survivor', async () => {
+    await test.readSide.applyToAll(history);
+    const x = await test.get('/v1/customers/mx').expect(200);
+    expect(x.body).toMatchObject({ ...combined, _metadata: { absorbed: ['my'] } });
     expect(x.body.redirectedFrom).toBeUndefined();
-    const y = await get('/v1/customers/my').expect(200);
-    expect(y.body).toMatchObject({ ...expected, redirectedFrom: 'my' });
+    expect(x.headers['content-location']).toBeUndefined();
+    const y = await test.get('/v1/customers/my').expect(200);
+    expect(y.body).toMatchObject({ ...combined, redirectedFrom: 'my' });
+    expect(y.headers['content-location']).toBe('/v1/customers/mx');
   });
 
   it('changes nothing when the batch is applied again', async () => {
-    const before = (await get('/v1/customers/mx').expect(200)).body;
-    await readSide.applyToAll(history);
-    const after = (await get('/v1/customers/mx').expect(200)).body;
+    const before = (await test.get('/v1/customers/mx').expect(200)).body;
+    await test.readSide.applyToAll(history);
+    const after = (await test.get('/v1/customers/mx').expect(200)).body;
     expect(after).toEqual(before);
-    expect(after).toMatchObject(expected);
   });
 
-  it('lists the survivor with combined figures and leaves the merged customer out', async () => {
-    const res = await get('/v1/customers?country=DE').expect(200);
+  it('reviews the survivor’s stage on the combined facts (the sweep publishes it)', async () => {
+    expect((await test.get('/v1/customers/mx').expect(200)).body).toMatchObject({ lifecycleStage: 'first-time-customer', lifecycle: { nextReviewAt: day(4) } });
+    const swept = await test.sweep.runOnce(new Date(day(5)));
+    expect(swept).toMatchObject({ lifecycle: { reviewed: 1, changes: 1 } });
+    expect((await test.get('/v1/customers/mx').expect(200)).body).toMatchObject({ lifecycleStage: 'repeat-customer', lifecycle: { reason: '3 completed orders', since: day(4) } });
+    const stream = await test.readSide.eventStore!.readStream(lifecycleStreamId('mx'));
+    expect(stream.map((e) => [e.data['from'], e.data['to']])).toEqual([
+      [null, 'prospect'],
+      ['prospect', 'first-time-customer'],
+      ['first-time-customer', 'repeat-customer'],
+    ]);
+    // the merged customer publishes nothing more
+    expect((await test.readSide.eventStore!.readStream(lifecycleStreamId('my'))).map((e) => e.data['to'])).toEqual(['prospect', 'first-time-customer', 'repeat-customer']);
+  });
+
+  it('finds the survivor by the merged customer’s identifiers, and leaves the merged customer out of searches', async () => {
+    const byEmail = await test.get('/v1/customers:lookup?kind=email&value=my@example.com').expect(200);
+    expect(byEmail.body).toMatchObject({ customerId: 'mx', matchedBy: { kind: 'email', value: 'my@example.com' } });
+    const byDevice = await test.get('/v1/customers:lookup?kind=device_id&value=my-phone').expect(200);
+    expect(byDevice.body.customerId).toBe('mx');
+    const res = await test.get('/v1/customers?country=DE').expect(200);
     expect(res.body.total).toBe(1);
     expect(res.body.items).toEqual([expect.objectContaining({ customerId: 'mx', orders: 3, mergedFrom: ['my'] })]);
+    const revenue = await test.get('/v1/customers?currency=USD&minRevenueMinor=90').expect(200);
+    expect(revenue.body.items.map((i: { customerId: string }) => i.customerId)).toEqual(['mx']);
   });
 });
