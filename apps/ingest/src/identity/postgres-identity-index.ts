@@ -1,4 +1,5 @@
-import { Pool, type PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { outageSafePool } from '@crm/event-store';
 import { CoalescingLookup } from './coalescing-lookup';
 import { identityKey, type Identity, type IdentityIndex } from './identity';
 
@@ -41,8 +42,7 @@ export class PostgresIdentityIndex implements IdentityIndex {
   private constructor(options: PostgresIdentityIndexOptions) {
     if (!SCHEMA_PATTERN.test(options.schema)) throw new Error(`invalid schema name ${options.schema}`);
     this.s = options.schema;
-    this.pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 5 });
-    this.pool.on('error', () => undefined); // an idle connection that dies is replaced on next use
+    this.pool = outageSafePool({ connectionString: options.connectionString, max: options.poolSize ?? 5 });
   }
 
   /** Connects and creates the tables if they are missing (idempotent, safe to run concurrently). */

@@ -88,6 +88,7 @@ async function underLoad(fault: string, inject: () => Promise<void>, recover: ()
   await Promise.race([
     drainLoad(),
     sleep(120_000).then(() => {
+      driver?.abort();
       throw new Error(`${fault}: the load could not drain (ingest unavailable?)\n${serviceTails()}`);
     }),
   ]);
@@ -130,7 +131,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await driver?.drain().catch(() => undefined);
+  driver?.abort();
   for (const s of services.values()) s.process.kill('SIGKILL');
   await infra.destroy();
   const lines = report.map((r) =>

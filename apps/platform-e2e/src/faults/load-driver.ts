@@ -39,6 +39,13 @@ export class LoadDriver {
     this.timer = setInterval(() => this.tick(), interval);
   }
 
+  /** Stops at once, abandoning what was not accepted yet (for tearing down a failed run). */
+  abort(): void {
+    this.stopping = true;
+    this.fatal ??= new Error('load aborted');
+    if (this.timer) clearInterval(this.timer);
+  }
+
   /** Stops sending new journeys and waits until every sent event is accepted. */
   async drain(): Promise<void> {
     this.stopping = true;
@@ -68,7 +75,7 @@ export class LoadDriver {
   }
 
   private async sendUntilAccepted(batch: JourneyEvent[]): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 0; !this.fatal; attempt++) {
       try {
         const res = await fetch(`${this.options.ingestUrl}/v1/events:batch`, {
           method: 'POST',

@@ -1,5 +1,6 @@
-import { DatabaseError, Pool, type PoolClient } from 'pg';
+import { DatabaseError, type Pool, type PoolClient } from 'pg';
 import { IdempotencyConflictError, WrongExpectedRevisionError } from '../event-store.errors';
+import { outageSafePool } from './outage-safe-pool';
 import type {
   AppendOptions,
   AppendOutcome,
@@ -64,14 +65,11 @@ export class PostgresEventStore implements EventStore {
   constructor(options: PostgresEventStoreOptions) {
     this.schema = options.schema ?? 'event_store';
     if (!SCHEMA_NAME_PATTERN.test(this.schema)) throw new Error(`Invalid event store schema name: ${this.schema}`);
-    this.pool = new Pool({
+    this.pool = outageSafePool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
       application_name: 'crm-event-store',
     });
-    // An idle pooled connection that dies emits 'error' on the pool; unhandled, it would crash the
-    // process. The pool already discards it and the next query opens a fresh one.
-    this.pool.on('error', () => undefined);
     this.listener = new PgNotificationListener(options.connectionString, notificationChannel(this.schema));
   }
 

@@ -1,4 +1,5 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { outageSafePool } from '@crm/event-store';
 import type { CheckpointStore } from './checkpoint-store';
 
 /**
@@ -14,8 +15,7 @@ export class PostgresCheckpointStore implements CheckpointStore {
 
   static async connect(connectionString: string, schema: string): Promise<PostgresCheckpointStore> {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
-    const pool = new Pool({ connectionString, max: 2 });
-    pool.on('error', () => undefined); // an idle connection lost in an outage is replaced on next use; unhandled, it would end the process
+    const pool = outageSafePool({ connectionString, max: 2 });
     const table = `${schema}.subscription_checkpoints`;
     try {
       await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
