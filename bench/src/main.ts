@@ -252,6 +252,9 @@ async function main(): Promise<void> {
     }, logDir),
     spawnService('profile', config.profilePort, {
       ...common,
+      // profile appends the lifecycle stage changes it derives to the same event store as ingest
+      POSTGRES_URL: infra.POSTGRES_URL,
+      POSTGRES_SCHEMA: names.schema,
       KAFKA_CONSUMER_GROUP: names.profileGroup,
       MONGODB_URL: infra.MONGODB_URL,
       MONGODB_DB: names.profileDb,

@@ -52,8 +52,12 @@ const startLoad = () => {
   driver.start();
 };
 const drainLoad = async () => {
-  await driver!.drain();
-  for (const [stream, ids] of driver!.accepted) accepted.set(stream, [...(accepted.get(stream) ?? []), ...ids]);
+  try {
+    await driver!.drain();
+  } finally {
+    // what was acknowledged counts even when the run failed, so later faults still reconcile
+    for (const [stream, ids] of driver!.accepted) accepted.set(stream, [...(accepted.get(stream) ?? []), ...ids]);
+  }
 };
 
 const ledger = async (): Promise<Ledger> =>
@@ -85,13 +89,20 @@ async function underLoad(fault: string, inject: () => Promise<void>, recover: ()
   const recoveringAt = Date.now();
   progress(`${fault}: recover`);
   await recover();
-  await Promise.race([
-    drainLoad(),
-    sleep(120_000).then(() => {
-      driver?.abort();
-      throw new Error(`${fault}: the load could not drain (ingest unavailable?)\n${serviceTails()}`);
-    }),
-  ]);
+  let drainTimer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      drainLoad(),
+      new Promise((_, reject) => {
+        drainTimer = setTimeout(() => {
+          driver?.abort();
+          reject(new Error(`${fault}: the load could not drain (ingest unavailable?)\n${serviceTails()}`));
+        }, 120_000);
+      }),
+    ]);
+  } finally {
+    clearTimeout(drainTimer);
+  }
   progress(`${fault}: load drained`);
   await waitAllReady().catch((error: Error) => {
     throw new Error(`${error.message}\n${serviceTails()}`);
