@@ -130,11 +130,12 @@ describe('walking slice: ingest → event store → Kafka → every read side', 
     const high = await getJson(`${url('segmentation')}/v1/segments/high-value`);
     expect(high.body.members).toBe(1);
 
+    // the default program: 100 points for signing up, 1 point per currency unit spent
     const account = await waitUntil('loyalty', async () => {
       const r = await getJson(`${url('loyalty')}/v1/loyalty/accounts/${customer}`);
-      return r.status === 200 && r.body.lifetimePoints === 600 ? r.body : undefined;
+      return r.status === 200 && r.body.lifetimeEarned === 700 ? r.body : undefined;
     });
-    expect(account).toMatchObject({ balance: 600, tier: 'bronze' });
+    expect(account).toMatchObject({ available: 700, tier: 'bronze' });
 
     const kpis = await waitUntil('analytics', async () => {
       const r = await getJson(`${url('analytics')}/v1/kpis/daily?from=${today}&to=${today}`);
