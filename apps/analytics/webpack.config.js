@@ -19,6 +19,12 @@ module.exports = {
       externalDependencies: Object.keys(dependencies),
       generatePackageJson: true,
       sourceMap: true,
+      // The dashboard's page, script and styles, and Chart.js's browser build: served by the service
+      // itself from dist/apps/analytics/dashboard (no CDN at run time).
+      assets: [
+        { input: 'apps/analytics/src/dashboard/assets', glob: '*', output: 'dashboard' },
+        { input: 'node_modules/chart.js/dist', glob: 'chart.umd.min.js', output: 'dashboard' },
+      ],
     }),
   ],
 };

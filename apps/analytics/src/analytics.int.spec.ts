@@ -1,11 +1,15 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { CustomerEventRecord, EventEnvelope } from '@crm/contracts';
+import { Kafka, logLevel } from 'kafkajs';
+import { order as completedOrder, pointsEarned, segmentEntered } from '@crm/analytics-domain/testing';
+import { Topics, type CustomerEventRecord, type EventEnvelope } from '@crm/contracts';
+import { toKafkaMessage } from '@crm/messaging';
 import { authHeader } from '@crm/platform/testing';
 import type { ReadSideService } from '@crm/projections';
 import { isolatedReadSideEnv, startReadSideApp, stopReadSideApp, type ReadSideTestApp } from '@crm/projections/testing';
 import { loadAnalyticsSettings } from './analytics.env';
 import { AnalyticsModule } from './analytics.module';
+import { toRecords } from './testing/event-records';
 
 // Real MongoDB-wire server and Kafka (infra/local/crm-infra up), isolated per run (isolatedReadSideEnv).
 const settings = loadAnalyticsSettings(isolatedReadSideEnv('analytics'));
@@ -86,3 +90,52 @@ describe('daily KPIs read model', () => {
     expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['day']);
   });
 });
+
+describe('consuming the topics', () => {
+  it('folds customer events, loyalty events and segment membership arriving over Kafka', async () => {
+    const kafkaRecords = toRecords([completedOrder('kim', '2026-06-02', 'k1', 900), pointsEarned('kim', '2026-06-02', 9), segmentEntered('kim', '2026-06-02', 'kafka-seg')], 5000);
+    const topicOf = (streamId: string) =>
+      settings.kafka.KAFKA_TOPIC_PREFIX +
+      (streamId.startsWith('loyalty-') ? Topics.loyaltyEvents : streamId.startsWith('segment-membership-') ? Topics.segmentMembership : Topics.customerEvents);
+    const producer = new Kafka({ brokers: settings.kafka.KAFKA_BROKERS, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    try {
+      // The consumer creates its topics when it starts; wait until it is consuming.
+      await eventually(async () => expect((await request(app.getHttpServer()).get('/health/ready')).status).toBe(200));
+      for (const r of kafkaRecords) {
+        const { envelope } = r;
+        const message = toKafkaMessage({
+          eventId: envelope.id,
+          type: envelope.type,
+          streamId: r.streamId!,
+          revision: r.streamRevision,
+          position: BigInt(r.position),
+          data: envelope.data,
+          metadata: { schemaVersion: envelope.schemaVersion, source: envelope.source, subject: envelope.subject, time: envelope.time },
+          recordedAt: new Date(envelope.time),
+        });
+        await producer.send({ topic: topicOf(r.streamId!), messages: [message] });
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    await eventually(async () => {
+      const kpis = await request(app.getHttpServer()).get('/v1/kpis?from=2026-06-01&to=2026-06-30&segment=kafka-seg').set(authHeader()).expect(200);
+      const value = Object.fromEntries(kpis.body.kpis.map((k: { kpi: string; value: unknown }) => [k.kpi, k.value]));
+      expect(value).toMatchObject({ 'average-order-value': { EUR: 900 }, 'loyalty-engagement': 1 });
+    });
+  });
+});
+
+async function eventually(check: () => Promise<void>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}

@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const settings = loadAnalyticsSettings();
   await bootstrapService(AnalyticsModule.register(settings), {
     service: SERVICE,
-    description: 'Business KPIs: orders, revenue, new and active customers per UTC day and over a period.',
+    description: 'Customer KPIs (retention, churn, CLV, AOV, repeat purchases, conversion, NPS, CSAT, tickets, loyalty), cohorts, BG/NBD and Gamma-Gamma predictions, churn risk, and a dashboard at /dashboard.',
     http: settings.http,
   });
 }

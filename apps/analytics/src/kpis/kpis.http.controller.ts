@@ -1,20 +1,34 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Model } from 'mongoose';
-import { summariseDays, summarisePeriod, type CustomerDay, type DailyActivity, type PeriodTotals } from '@crm/analytics-domain';
+import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  kpiDefinition,
+  kpiReports,
+  KPI_NAMES,
+  KPIS,
+  summariseDays,
+  summarisePeriod,
+  type DailyActivity,
+  type Granularity,
+  type KpiDefinition,
+  type KpiReport,
+  type KpiSource,
+  type Period,
+  type PeriodTotals,
+} from '@crm/analytics-domain';
 import { RequireScopes } from '@crm/platform';
-import { CUSTOMER_DAY_MODEL } from './customer-day.projection';
-import { KpiPeriodQuery, resolvePeriod, type Period } from './kpi-period.query';
+import { KpiPeriodQuery, KpiQuery, resolvePeriod } from '../http/period.query';
+import { BucketReader } from '../reading/bucket-reader';
 
-/** The stored customer-day without `_id` and `_metadata`, which the roll-ups do not read. */
-const CUSTOMER_DAY_FIELDS = { _id: 0, day: 1, customerId: 1, orders: 1, revenueMinorByCurrency: 1, registrations: 1, events: 1 } as const;
+export interface KpiContext extends Period {
+  readonly segment: string | null;
+  readonly granularity: Granularity;
+}
 
 @RequireScopes('analytics:read')
 @ApiTags('kpis')
 @Controller('v1/kpis')
 export class KpisHttpController {
-  constructor(@InjectModel(CUSTOMER_DAY_MODEL) private readonly customerDays: Model<Record<string, unknown>>) {}
+  constructor(private readonly reader: BucketReader) {}
 
   @Get('daily')
   @ApiOperation({ summary: 'Orders, revenue per currency, new and active customers for each UTC day of a period' })
@@ -22,22 +36,51 @@ export class KpisHttpController {
   @ApiBadRequestResponse({ description: 'Malformed day, `from` after `to`, or a period longer than 366 days' })
   async daily(@Query() query: KpiPeriodQuery): Promise<Period & { days: DailyActivity[] }> {
     const period = resolvePeriod(query);
-    return { ...period, days: summariseDays(await this.customerDaysIn(period)) };
+    const scope = await this.reader.scope();
+    return { ...period, days: summariseDays(await this.reader.customerDaysIn(period, scope)) };
   }
 
   @Get('summary')
-  @ApiOperation({ summary: 'Totals over a period; active customers are distinct customers, not a sum of daily figures' })
+  @ApiOperation({ summary: 'Totals over a period; active customers are distinct customers (merged ids count once), not a sum of daily figures' })
   @ApiBadRequestResponse({ description: 'Malformed day, `from` after `to`, or a period longer than 366 days' })
   async summary(@Query() query: KpiPeriodQuery): Promise<Period & PeriodTotals> {
     const period = resolvePeriod(query);
-    return { ...period, ...summarisePeriod(await this.customerDaysIn(period)) };
+    const scope = await this.reader.scope();
+    return { ...period, ...summarisePeriod(await this.reader.customerDaysIn(period, scope), period, scope.canonical) };
   }
 
-  /** Day keys are `YYYY-MM-DD` strings, so a string range selects whole days in order. */
-  private async customerDaysIn({ from, to }: Period): Promise<CustomerDay[]> {
-    const rows = await this.customerDays.collection
-      .find({ day: { $gte: from, $lte: to } }, { projection: CUSTOMER_DAY_FIELDS })
-      .toArray();
-    return rows as unknown as CustomerDay[];
+  @Get()
+  @ApiOperation({ summary: 'Every KPI over the period (optionally one segment), each with its series at the granularity' })
+  @ApiBadRequestResponse({ description: 'Malformed day, `from` after `to`, a period longer than 366 days, an unknown granularity' })
+  async all(@Query() query: KpiQuery): Promise<KpiContext & { kpis: KpiReport[] }> {
+    const context = contextOf(query);
+    return { ...context, kpis: await this.reports(KPIS, context) };
+  }
+
+  @Get(':kpi')
+  @ApiOperation({ summary: 'One KPI over the period (optionally one segment), with its series at the granularity and the figures it is made of' })
+  @ApiParam({ name: 'kpi', enum: KPI_NAMES })
+  @ApiNotFoundResponse({ description: 'No KPI of that name' })
+  @ApiBadRequestResponse({ description: 'Malformed day, `from` after `to`, a period longer than 366 days, an unknown granularity' })
+  async one(@Param('kpi') name: string, @Query() query: KpiQuery): Promise<KpiContext & KpiReport> {
+    const definition = kpiDefinition(name);
+    if (!definition) throw new NotFoundException(`no KPI named ${name}; known: ${KPI_NAMES.join(', ')}`);
+    const context = contextOf(query);
+    const [report] = await this.reports([definition], context);
+    return { ...context, ...report };
+  }
+
+  /** Reads each needed source once for all the KPIs asked for. */
+  private async reports(definitions: readonly KpiDefinition[], context: KpiContext): Promise<KpiReport[]> {
+    const sources = new Set<KpiSource>(definitions.flatMap((d) => d.sources));
+    const withPrevious = definitions.some((d) => d.needsPreviousPeriod);
+    const scope = await this.reader.scope(context.segment ?? undefined);
+    // Only the customer-day fields the asked-for KPIs read: a single KPI reads narrow rows.
+    const readers = definitions.filter((d) => d.sources.includes('customerDays'));
+    const fields = readers.every((d) => d.customerDayFields) ? [...new Set(readers.flatMap((d) => d.customerDayFields ?? []))] : undefined;
+    const inputs = await this.reader.kpiInputs(sources, context, withPrevious, scope, fields);
+    return kpiReports(definitions, inputs, context, context.granularity);
   }
 }
+
+const contextOf = (query: KpiQuery): KpiContext => ({ ...resolvePeriod(query), segment: query.segment ?? null, granularity: query.granularity ?? 'day' });
