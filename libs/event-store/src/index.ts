@@ -7,4 +7,5 @@ export { InMemoryEventStore } from './memory/in-memory-event-store';
 export * from './config/event-store.env';
 export * from './config/create-event-store';
 export * from './group-commit/group-commit-appender';
+export * from './ndjson';
 export { outageSafePool } from './postgres/outage-safe-pool';

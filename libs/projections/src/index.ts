@@ -7,3 +7,4 @@ export * from './merged-documents';
 export * from './nest/read-side.options';
 export * from './nest/read-side.service';
 export * from './nest/read-side.module';
+export * from './replay';

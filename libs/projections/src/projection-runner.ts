@@ -11,6 +11,14 @@ export class ProjectionConflictError extends Error {
   }
 }
 
+export interface ProjectionRunnerOptions {
+  /**
+   * Fold without deriving: a rebuild refolds history whose derived facts are already stored, so
+   * it neither needs a sink nor appends them again.
+   */
+  readonly skipDerived?: boolean;
+}
+
 /** Read-model documents are keyed by strings (customer ids, day keys), not ObjectIds. */
 type StoredDocument = { _id: string } & mongo.Document;
 
@@ -35,8 +43,9 @@ export class ProjectionRunner<TState extends object> {
     model: Pick<Model<unknown>, 'collection'>,
     private readonly now: () => Date = () => new Date(),
     private readonly derivedSink?: DerivedEventSink,
+    private readonly options: ProjectionRunnerOptions = {},
   ) {
-    if (projection.derive && !derivedSink) throw new Error(`projection ${projection.name} derives events: it needs a derived-event sink (an event store)`);
+    if (projection.derive && !derivedSink && !options.skipDerived) throw new Error(`projection ${projection.name} derives events: it needs a derived-event sink (an event store)`);
     this.collection = model.collection as unknown as mongo.Collection<StoredDocument>;
   }
 
@@ -47,9 +56,13 @@ export class ProjectionRunner<TState extends object> {
     for (let attempt = 1; attempt <= MAX_CONFLICT_ATTEMPTS; attempt++) {
       const loaded = await this.load(ids);
       const derived: DerivedEvent[] = [];
-      const writes = foldBatch(this.projection, loaded, records, this.now(), derived);
+      const writes = foldBatch(this.projection, loaded, records, this.now(), this.options.skipDerived ? undefined : derived);
       if (derived.length > 0) await this.derivedSink?.append(derived);
-      if (writes.length === 0) return 0;
+      if (writes.length === 0) {
+        // A redelivered batch whose documents were written before a crash may still owe its merges.
+        await this.absorbMerges(records);
+        return 0;
+      }
       if (await this.write(writes)) {
         await this.absorbMerges(records);
         return writes.length;

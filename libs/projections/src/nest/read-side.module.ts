@@ -2,8 +2,13 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { READ_SIDE_OPTIONS, type ReadSideOptions } from './read-side.options';
 import { ReadSideService } from './read-side.service';
+import { ReplayAdminController } from '../replay/nest/replay-admin.controller';
+import { ReplayService } from '../replay/nest/replay.service';
 
-/** What every read-side service shares: its MongoDB database, its read models, and the consumer feeding them. */
+/**
+ * What every read-side service shares: its MongoDB database, its read models, the consumer
+ * feeding them, and the admin API to replay them and look into their past (`/v1/admin/…`).
+ */
 @Module({})
 export class ReadSideModule {
   static forRoot(options: ReadSideOptions): DynamicModule {
@@ -19,8 +24,9 @@ export class ReadSideModule {
         }),
         models,
       ],
-      providers: [{ provide: READ_SIDE_OPTIONS, useValue: options }, ReadSideService],
-      exports: [models, ReadSideService],
+      controllers: [ReplayAdminController],
+      providers: [{ provide: READ_SIDE_OPTIONS, useValue: options }, ReadSideService, ReplayService],
+      exports: [models, ReadSideService, ReplayService],
     };
   }
 }

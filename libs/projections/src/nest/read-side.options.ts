@@ -3,6 +3,7 @@ import type { EventStoreEnv } from '@crm/event-store';
 import type { KafkaEnv } from '@crm/messaging';
 import type { DocumentProjection } from '../document-projection';
 import type { MongoEnv } from '../mongo.env';
+import type { ReplayHooks, ReplaySettings } from '../replay/replay-engine';
 
 export interface ReadModelRegistration {
   /** Mongoose model name; controllers inject it with `@InjectModel(name)`. */
@@ -24,6 +25,11 @@ export interface ReadSideOptions {
    * and the service can use `ReadSideService.eventStore` for its own appends.
    */
   readonly eventStore?: EventStoreEnv;
+  /**
+   * Replays and time travel (`/v1/admin/...`, scope `admin:replay`) read the event store, so they
+   * need `eventStore`; without it they answer 503. Settings default to `DEFAULT_REPLAY_SETTINGS`.
+   */
+  readonly replay?: Partial<ReplaySettings> & { readonly hooks?: ReplayHooks };
 }
 
 export const READ_SIDE_OPTIONS = Symbol('READ_SIDE_OPTIONS');

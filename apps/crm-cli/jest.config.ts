@@ -1,0 +1,5 @@
+export default {
+  displayName: 'crm-cli',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};
