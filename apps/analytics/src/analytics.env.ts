@@ -1,5 +1,6 @@
 import { Expose } from 'class-transformer';
 import { IsInt, IsISO4217CurrencyCode, IsNumber, Max, Min } from 'class-validator';
+import { EventStoreEnv } from '@crm/event-store';
 import { KafkaEnv } from '@crm/messaging';
 import { AuthEnv, HttpEnv, loadEnv } from '@crm/platform';
 import { MongoEnv } from '@crm/projections';
@@ -38,6 +39,8 @@ export interface AnalyticsSettings {
   readonly auth: AuthEnv;
   readonly kafka: KafkaEnv;
   readonly mongo: MongoEnv;
+  /** Read for replays and time travel only: analytics derives no events. */
+  readonly eventStore: EventStoreEnv;
   readonly models: AnalyticsModelEnv;
 }
 
@@ -46,6 +49,7 @@ export const loadAnalyticsSettings = (env: NodeJS.ProcessEnv = process.env): Ana
   auth: loadEnv(AuthEnv, env),
   kafka: loadEnv(KafkaEnv, env),
   mongo: loadEnv(MongoEnv, env, { MONGODB_DB: SERVICE }),
+  eventStore: loadEnv(EventStoreEnv, env),
   models: loadEnv(AnalyticsModelEnv, env),
 });
 

@@ -29,6 +29,7 @@ export class AnalyticsModule {
           kafka: settings.kafka,
           mongo: settings.mongo,
           readModels: ANALYTICS_READ_MODELS,
+          eventStore: settings.eventStore,
           topics: [Topics.customerEvents, Topics.loyaltyEvents, Topics.segmentMembership],
         }),
         // Model fits and predictions are not projections of events: the refit writes them.
