@@ -5,6 +5,12 @@
  *   2. platform end to end: HTTP → ingest → PostgreSQL → relay → Kafka → profile → MongoDB
  *   3. fixed 1,000 ev/s open-loop: ingest latency, event → read model visibility
  *   + RSS of both services and CPU per process tree (where the time goes)
+ *   then one phase per service (each starts what it needs and cleans up): segmentation back-fill
+ *   of 100,000 profiles and live re-evaluation, loyalty earning and redemption under contention,
+ *   analytics KPI queries over 1,000,000 events / incremental aggregation / model fit, replay speed
+ *   of each projection against the raw event-store read speed, profile search latency.
+ *
+ * BENCH_PHASES picks phases (default: core,segmentation,loyalty,analytics,replay,profile).
  *
  * Every run is isolated (own schema, topic prefix, consumer groups, databases, relay checkpoint)
  * and cleans up after itself. Figures are machine-dependent: on a small box the load generator,
@@ -23,7 +29,12 @@ import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
 import { Client } from 'pg';
+import { runAnalyticsBench } from './analytics/analytics.bench';
 import { runLatency, type LatencyResult } from './latency';
+import { runLoyaltyBench } from './loyalty/loyalty.bench';
+import { runProfileBench } from './profile/profile-search.bench';
+import { runReplayBench } from './replay/replay.bench';
+import { runSegmentationBench } from './segmentation/segmentation.bench';
 import { runKafkaIngest, type KafkaIngestResult } from './kafka-ingest';
 import { runPlatformE2e, type E2eResult } from './platform-e2e';
 import { runRawBaseline, type RawResult } from './raw-baseline';
@@ -197,7 +208,7 @@ const cpuLine = ({ cores, msPerEvent }: CpuFigures) => {
   );
 };
 
-async function main(): Promise<void> {
+async function runCorePhases(): Promise<void> {
   const cpus = os.cpus();
   log(`crm-platform bench — run ${stamp}`);
   log(`machine: ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version} (figures are machine-dependent)`);
@@ -397,6 +408,48 @@ async function main(): Promise<void> {
     figures: rows.map((r) => ({ ...r, verdict: verdict(r) })),
   });
   log(`\nwritten ${path.relative(process.cwd(), file)}`);
+}
+
+const PHASES = ['core', 'segmentation', 'loyalty', 'analytics', 'replay', 'profile'] as const;
+
+/** The per-service phases: each sets up what it needs, reports progress, and returns plain figures. */
+async function runServicePhases(selected: ReadonlySet<string>): Promise<void> {
+  const env = infra ?? (await ensureInfra(log));
+  const logDir = path.join(RESULTS_DIR, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const phases: [string, () => Promise<object>][] = [
+    ['segmentation', () => runSegmentationBench({ log, infra: env, logDir })],
+    ['loyalty', () => runLoyaltyBench({ log, infra: env, logDir })],
+    ['analytics', () => runAnalyticsBench({ log, infra: env, logDir })],
+    ['replay', () => runReplayBench({ log, infra: env, logDir })],
+    ['profile', () => runProfileBench({ log, infra: env, logDir })],
+  ];
+  const results: Record<string, object> = {};
+  for (const [name, run] of phases) {
+    if (!selected.has(name)) continue;
+    log(`\n[${name}] ${'-'.repeat(60)}`);
+    try {
+      results[name] = await run();
+      log(`[${name}] figures: ${JSON.stringify(results[name])}`);
+    } catch (error) {
+      // one service's bench failing does not void the others' figures
+      process.exitCode = 1;
+      results[name] = { failed: error instanceof Error ? error.message : String(error) };
+      log(`[${name}] FAILED: ${(results[name] as { failed: string }).failed}`);
+    }
+  }
+  if (Object.keys(results).length > 0) {
+    const file = writeResults({ run: stamp, finishedAt: new Date().toISOString(), services: results }, 'services.json');
+    log(`\nwritten ${path.relative(process.cwd(), file)}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const selected = new Set((process.env['BENCH_PHASES'] ?? PHASES.join(',')).split(',').map((p) => p.trim()).filter(Boolean));
+  const unknown = [...selected].filter((p) => !(PHASES as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`BENCH_PHASES: unknown phase(s) ${unknown.join(', ')}; known: ${PHASES.join(', ')}`);
+  if (selected.has('core')) await runCorePhases();
+  await runServicePhases(selected);
 }
 
 main()

@@ -84,9 +84,9 @@ export function table(rows: Row[]): string {
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 
-export function writeResults(result: unknown): string {
+export function writeResults(result: unknown, name = 'latest.json'): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = path.join(RESULTS_DIR, 'latest.json');
+  const file = path.join(RESULTS_DIR, name);
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
 }

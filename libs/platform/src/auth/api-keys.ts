@@ -20,6 +20,7 @@ export const KNOWN_SCOPES = {
   'schemas:read': 'ingest: GET /v1/schemas, /v1/schemas/:type, /v1/asyncapi',
   'profiles:read': 'profile: GET /v1/customers…',
   'segments:read': 'segmentation: GET /v1/segments…, /v1/customers/:id/segments',
+  'segments:write': 'segmentation: POST /v1/segments, PUT and DELETE /v1/segments/:id',
   'loyalty:read': 'loyalty: GET /v1/loyalty/…',
   'loyalty:redeem': 'loyalty: POST /v1/loyalty/accounts/:id/redemptions',
   'loyalty:manage': 'loyalty: reversals, adjustments, POST /v1/loyalty/maintenance:run',
