@@ -86,7 +86,13 @@ export class ProjectionRunner<TState extends object> {
         const merged = loaded.get(mergedId);
         const survivor = loaded.get(survivorId);
         if (!merged || survivor?._metadata.absorbed?.includes(mergedId)) break;
-        const state = absorb(survivor ? stripStored(survivor) : null, stripStored(merged), survivorId);
+        const before = survivor ? stripStored(survivor) : null;
+        const state = absorb(before, stripStored(merged), survivorId);
+        // what changes for the survivor (segments entered, a new stage) is published like any change
+        if (this.projection.derive && !this.options.skipDerived) {
+          const derived = this.projection.derive(before, state, record);
+          if (derived.length > 0) await this.derivedSink?.append(derived);
+        }
         const _metadata: ProjectionMetadata = {
           ...(survivor?._metadata ?? { name: this.projection.name, schemaVersion: this.projection.schemaVersion, revision: -1, position: '0' }),
           updatedAt: this.now(),

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { withConditionalWriteIndex } from './conditional-write-index';
 import { READ_SIDE_OPTIONS, type ReadSideOptions } from './read-side.options';
 import { ReadSideService } from './read-side.service';
 import { ReplayAdminController } from '../replay/nest/replay-admin.controller';
@@ -12,7 +13,7 @@ import { ReplayService } from '../replay/nest/replay.service';
 @Module({})
 export class ReadSideModule {
   static forRoot(options: ReadSideOptions): DynamicModule {
-    const models = MongooseModule.forFeature(options.readModels.map((m) => ({ name: m.name, schema: m.schema })));
+    const models = MongooseModule.forFeature(options.readModels.map((m) => ({ name: m.name, schema: withConditionalWriteIndex(m.schema) })));
     return {
       module: ReadSideModule,
       global: true,
