@@ -12,7 +12,7 @@ const kafka = new Kafka({ brokers, clientId: 'it', logLevel: logLevel.NOTHING })
 
 const message = (customer: string, revision: number, id = randomUUID()) => ({
   key: customer,
-  value: JSON.stringify({ id, type: 'crm.order.completed', schemaVersion: 1, source: 'it', subject: customer, time: new Date().toISOString(), data: {} }),
+  value: JSON.stringify({ id, type: 'crm.order.completed', schemaVersion: 1, source: 'it', subject: customer, time: new Date().toISOString(), data: { orderId: `o-${revision}`, totalMinor: 100, currency: 'EUR' } }),
   headers: { [EventHeaders.eventId]: id, [EventHeaders.streamRevision]: String(revision), [EventHeaders.position]: String(revision + 1) },
 });
 

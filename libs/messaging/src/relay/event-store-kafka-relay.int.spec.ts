@@ -39,10 +39,11 @@ afterAll(async () => {
   await pg.end();
 });
 
+// data valid for the customer event type (read sides check it), opaque for the derived ones
 const event = (type: string, subject: string) => ({
   eventId: randomUUID(),
   type,
-  data: { n: 1 },
+  data: type === 'crm.order.completed' ? { orderId: 'o-1', totalMinor: 100, currency: 'EUR' } : { n: 1 },
   metadata: { schemaVersion: 1, source: 'it', subject, time: new Date().toISOString() },
 });
 
