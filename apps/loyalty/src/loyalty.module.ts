@@ -54,6 +54,8 @@ export class LoyaltyModule {
           kafka: settings.kafka,
           mongo: settings.mongo,
           readModels,
+          // for replays and time travel of the read models (the accounts themselves use their own connection)
+          eventStore: settings.eventStore,
           // loyalty events for balances and the ledger; customer events for pending (placed) orders
           topics: [Topics.loyaltyEvents, Topics.customerEvents],
         }),
